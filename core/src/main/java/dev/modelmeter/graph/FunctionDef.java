@@ -1,0 +1,19 @@
+package dev.modelmeter.graph;
+
+import java.util.List;
+import java.util.Map;
+
+/** An ONNX model-local function: a named sub-graph that nodes can call like an operator. */
+public record FunctionDef(String name, String domain, String overload, List<String> inputs, List<String> outputs,
+                          List<String> attributeNames, List<Node> nodes, Map<String, Integer> opsets) {
+
+    public FunctionDef {
+        domain = domain == null ? "" : domain;
+        overload = overload == null ? "" : overload;
+        inputs = List.copyOf(inputs);
+        outputs = List.copyOf(outputs);
+        attributeNames = List.copyOf(attributeNames);
+        nodes = List.copyOf(nodes);
+        opsets = Map.copyOf(opsets);
+    }
+}

@@ -1,0 +1,49 @@
+package dev.modelmeter.graph;
+
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * A stored tensor (an initializer, a Constant's value, a tensor attribute): its name, element type and
+ * dims, where its payload lies, and its contents only when it is small enough to matter for shape
+ * arithmetic ({@link TensorValue#MAX_ELEMENTS}). Weight payloads are never read.
+ *
+ * @param value    the contents, or null when the payload was skipped (large, external, or not numeric)
+ * @param location where the payload lies, or null when it was absent
+ */
+public record TensorData(String name, DType dtype, List<Long> dims, TensorValue value, PayloadLocation location) {
+
+    public TensorData {
+        dims = List.copyOf(dims);
+    }
+
+    public long numel() {
+        long n = 1;
+        for (long d : dims) {
+            n = Math.multiplyExact(n, d);
+        }
+        return n;
+    }
+
+    public long bytes() {
+        return dtype.bytesFor(numel());
+    }
+
+    public TensorType type() {
+        return new TensorType(dtype, Shape.of(dims));
+    }
+
+    /**
+     * Where a payload lies: inside the model file ({@code externalFile} null) at a byte offset, or in an
+     * external data file named by the model, which may be absent — we never need to open it.
+     */
+    public record PayloadLocation(String externalFile, long offset, long length) {
+        public boolean isExternal() {
+            return externalFile != null;
+        }
+
+        public OptionalLong knownLength() {
+            return length >= 0 ? OptionalLong.of(length) : OptionalLong.empty();
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.modelmeter.ops;
+
+/**
+ * What one node costs. {@code macs} are multiply-accumulates of matmul-like work (convolutions,
+ * Gemm/MatMul, attention products), counted as PyTorch's FlopCounterMode counts them divided by 2.
+ * {@code otherFlops} estimates the arithmetic of everything else (elementwise, normalisation,
+ * pooling, softmax), which FlopCounterMode ignores; it is reported apart so that the headline figures
+ * stay comparable. {@code formula} is the arithmetic with the numbers put in, for {@code --explain}.
+ */
+public record Cost(long macs, long otherFlops, String formula) {
+
+    public static final Cost ZERO = new Cost(0, 0, "");
+
+    public static Cost macs(long macs, String formula) {
+        return new Cost(macs, 0, formula);
+    }
+
+    public static Cost other(long flops, String formula) {
+        return new Cost(0, flops, formula);
+    }
+
+    /** FLOPs in FlopCounterMode's convention: two per multiply-accumulate. */
+    public long flops() {
+        return 2 * macs;
+    }
+}

@@ -1,0 +1,102 @@
+package dev.modelmeter.ops;
+
+import dev.modelmeter.graph.InitializerRole;
+import dev.modelmeter.shapes.ShapeRule;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything modelmeter knows about one operator, in one place: its shape rule, its cost rule, what
+ * autograd saves for it, whether its output is a view of its input, and what role a stored tensor
+ * plays at each input slot. Families register these with {@link OpRegistry}.
+ *
+ * @param inputRoles role of an initializer at an input slot; slots not listed follow
+ *                   {@link OpRegistry#defaultRole}
+ * @param autograd   null when the saved tensors are not modelled (the memory plan warns)
+ * @param view       true when output 0 shares its input 0's storage in PyTorch (reshape, transpose,
+ *                   squeeze…): it allocates nothing
+ */
+public record OpDef(String domain, String opType, ShapeRule shape, CostRule cost, AutogradRule autograd,
+                    Map<Integer, InitializerRole> inputRoles, boolean view) {
+
+    public OpDef {
+        Objects.requireNonNull(shape, "shape rule of " + opType);
+        cost = cost == null ? ctx -> Cost.ZERO : cost;
+        inputRoles = Map.copyOf(inputRoles);
+    }
+
+    public static Builder op(String opType) {
+        return new Builder("", opType);
+    }
+
+    public static Builder op(String domain, String opType) {
+        return new Builder(domain, opType);
+    }
+
+    /** Builds an {@link OpDef}; only the shape rule is required. */
+    public static final class Builder {
+        private final String domain;
+        private final String opType;
+        private ShapeRule shape;
+        private CostRule cost;
+        private AutogradRule autograd;
+        private final Map<Integer, InitializerRole> roles = new HashMap<>();
+        private boolean view;
+
+        private Builder(String domain, String opType) {
+            this.domain = domain;
+            this.opType = opType;
+        }
+
+        public Builder shape(ShapeRule rule) {
+            this.shape = rule;
+            return this;
+        }
+
+        public Builder cost(CostRule rule) {
+            this.cost = rule;
+            return this;
+        }
+
+        public Builder saves(AutogradRule rule) {
+            this.autograd = rule;
+            return this;
+        }
+
+        /** Input slots whose initializers are trainable parameters (Conv W and B, Gemm B and C). */
+        public Builder params(int... slots) {
+            for (int s : slots) {
+                roles.put(s, InitializerRole.PARAMETER);
+            }
+            return this;
+        }
+
+        /** Input slots whose initializers are buffers (BatchNorm running mean and variance). */
+        public Builder buffers(int... slots) {
+            for (int s : slots) {
+                roles.put(s, InitializerRole.BUFFER);
+            }
+            return this;
+        }
+
+        /** Input slots whose initializers are constants (shapes, axes, scalars). */
+        public Builder constants(int... slots) {
+            for (int s : slots) {
+                roles.put(s, InitializerRole.CONSTANT);
+            }
+            return this;
+        }
+
+        /** Output 0 is a view of input 0 (shares its storage). */
+        public Builder view() {
+            this.view = true;
+            return this;
+        }
+
+        public OpDef build() {
+            return new OpDef(domain, opType, shape, cost, autograd, roles, view);
+        }
+    }
+}

@@ -1,0 +1,349 @@
+package dev.modelmeter.shapes;
+
+import dev.modelmeter.graph.Dim;
+import dev.modelmeter.graph.Graph;
+import dev.modelmeter.graph.Node;
+import dev.modelmeter.graph.Shape;
+import dev.modelmeter.graph.TensorData;
+import dev.modelmeter.graph.TensorType;
+import dev.modelmeter.graph.TensorValue;
+import dev.modelmeter.graph.ValueInfo;
+import dev.modelmeter.graph.ValueType;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Runs the shape rules over a graph in topological order. Types come from the graph inputs (or the
+ * caller's overrides), the initializers, and each node's rule; known small values flow along so that
+ * Shape → Gather → Concat → Reshape chains resolve. Declared types (value_info, graph outputs) are
+ * only a fallback for what inference leaves unknown, and a disagreement is a warning — unless
+ * {@link Options#ignoreDeclaredShapes()}, which infers everything from the inputs alone.
+ */
+public final class ShapeInference {
+
+    /**
+     * @param inputTypes       types for graph inputs that replace the declared ones (bound batch, user shapes)
+     * @param inputValues      known values of graph inputs (conformance tests feed their small inputs)
+     * @param ignoreDeclaredShapes never fill unknowns from declarations
+     */
+    public record Options(Map<String, ValueType> inputTypes, Map<String, TensorValue> inputValues,
+                          boolean ignoreDeclaredShapes) {
+        public static Options defaults() {
+            return new Options(Map.of(), Map.of(), false);
+        }
+    }
+
+    private final ShapeRuleLookup rules;
+    private final Map<String, Integer> opsets;
+    private final Options options;
+    private final Map<String, Integer> unknownOps = new TreeMap<>();
+    private final List<String> warnings = new ArrayList<>();
+
+    private ShapeInference(ShapeRuleLookup rules, Map<String, Integer> opsets, Options options) {
+        this.rules = rules;
+        this.opsets = opsets;
+        this.options = options;
+    }
+
+    /** Infers every value of {@code graph}; throws {@link ShapeException} for impossible shapes or cycles. */
+    public static ShapedGraph infer(Graph graph, Map<String, Integer> opsets, ShapeRuleLookup rules, Options options) {
+        ShapeInference engine = new ShapeInference(rules, opsets, options);
+        Scope scope = new Scope(null);
+        List<Node> order = engine.inferGraph(graph, scope, true);
+        return new ShapedGraph(graph, opsets, order, scope.types, scope.values, engine.unknownOps, engine.warnings);
+    }
+
+    /** Values visible in a graph: its own, then its enclosing graphs' (sub-graphs see outer values). */
+    private static final class Scope {
+        final Scope parent;
+        final Map<String, ValueType> types = new LinkedHashMap<>();
+        final Map<String, TensorValue> values = new HashMap<>();
+        final Set<String> defined = new HashSet<>();
+
+        Scope(Scope parent) {
+            this.parent = parent;
+        }
+
+        boolean isDefined(String name) {
+            return defined.contains(name) || (parent != null && parent.isDefined(name));
+        }
+
+        ValueType type(String name) {
+            if (defined.contains(name)) {
+                return types.get(name);
+            }
+            return parent == null ? null : parent.type(name);
+        }
+
+        TensorValue value(String name) {
+            if (defined.contains(name)) {
+                return values.get(name);
+            }
+            return parent == null ? null : parent.value(name);
+        }
+
+        void define(String name, ValueType type, TensorValue value) {
+            defined.add(name);
+            if (type != null) {
+                types.put(name, type);
+            } else {
+                types.remove(name);
+            }
+            if (value != null) {
+                values.put(name, value);
+            } else {
+                values.remove(name);
+            }
+        }
+    }
+
+    private List<Node> inferGraph(Graph graph, Scope scope, boolean top) {
+        for (TensorData init : graph.initializers()) {
+            scope.define(init.name(), init.type(), init.value());
+        }
+        for (ValueInfo in : graph.inputs()) {
+            if (scope.defined.contains(in.name())) {
+                continue; // older exporters list initializers as inputs too; the initializer describes it
+            }
+            ValueType type = top ? options.inputTypes().getOrDefault(in.name(), in.type()) : in.type();
+            TensorValue value = top ? options.inputValues().get(in.name()) : null;
+            scope.define(in.name(), type, value);
+        }
+        Map<String, ValueType> declared = new HashMap<>();
+        for (ValueInfo vi : graph.valueInfo()) {
+            declared.put(vi.name(), vi.type());
+        }
+        for (ValueInfo out : graph.outputs()) {
+            declared.put(out.name(), out.type());
+        }
+        List<Node> order = topologicalOrder(graph, scope);
+        for (Node node : order) {
+            inferNode(node, scope, declared);
+        }
+        for (ValueInfo out : graph.outputs()) {
+            if (!scope.isDefined(out.name())) {
+                throw new ShapeException("graph output '" + out.name() + "' is produced by no node");
+            }
+        }
+        return order;
+    }
+
+    private void inferNode(Node node, Scope scope, Map<String, ValueType> declared) {
+        List<ValueType> inTypes = new ArrayList<>();
+        List<TensorValue> inValues = new ArrayList<>();
+        for (String in : node.inputs()) {
+            inTypes.add(in.isEmpty() ? null : scope.type(in));
+            inValues.add(in.isEmpty() ? null : scope.value(in));
+        }
+        int opset = opsets.getOrDefault(node.domain(), node.domain().isEmpty()
+                ? opsets.getOrDefault("ai.onnx", 1) : 1);
+        InferenceContext ctx = new InferenceContext(node, opset, inTypes, inValues,
+                (body, bodyInputs) -> inferSubgraph(body, bodyInputs, scope));
+        ShapeRule rule = rules.find(node, opset);
+        if (rule == null) {
+            unknownOps.merge(node.qualifiedOpType(), 1, Integer::sum);
+        } else {
+            try {
+                rule.infer(ctx);
+            } catch (UnknownInputException e) {
+                // an unknown upstream type: leave this node's outputs unknown, the result is partial
+                for (int i = 0; i < ctx.outputCount(); i++) {
+                    ctx.output(i, null);
+                }
+            } catch (ShapeException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new ShapeException(node.opType() + " '" + node.name() + "': cannot infer shapes ("
+                        + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+            }
+            for (String w : ctx.warnings()) {
+                warnings.add(w);
+            }
+        }
+        for (int i = 0; i < node.outputs().size(); i++) {
+            String name = node.outputs().get(i);
+            if (name.isEmpty()) {
+                continue;
+            }
+            ValueType inferred = ctx.outputType(i);
+            ValueType decl = declared.get(name);
+            ValueType chosen = reconcile(name, inferred, decl);
+            TensorValue value = Objects.equals(chosen, inferred) ? ctx.outputValue(i) : null;
+            scope.define(name, chosen, value);
+        }
+    }
+
+    /**
+     * The inferred type wins; a declaration only fills what inference could not tell, and a
+     * disagreement between two known sizes is reported.
+     */
+    private ValueType reconcile(String name, ValueType inferred, ValueType decl) {
+        if (decl == null) {
+            return inferred;
+        }
+        if (inferred instanceof TensorType it && decl instanceof TensorType dt) {
+            if (it.shape() != null && dt.shape() != null) {
+                if (it.shape().rank() != dt.shape().rank()) {
+                    warnings.add("'" + name + "': inferred shape " + it.shape() + " but the file declares " + dt.shape());
+                    return inferred;
+                }
+                List<Dim> merged = new ArrayList<>();
+                boolean disagree = false;
+                for (int d = 0; d < it.shape().rank(); d++) {
+                    Dim a = it.shape().dim(d);
+                    Dim b = dt.shape().dim(d);
+                    if (a.isKnown() && b.isKnown() && a.value() != b.value()) {
+                        disagree = true;
+                    }
+                    merged.add(!a.isKnown() && b.isKnown() && !options.ignoreDeclaredShapes() ? b : a);
+                }
+                if (disagree) {
+                    warnings.add("'" + name + "': inferred shape " + it.shape() + " but the file declares " + dt.shape());
+                    return inferred;
+                }
+                return new TensorType(it.dtype(), new Shape(merged));
+            }
+            if (it.shape() == null && !options.ignoreDeclaredShapes()) {
+                return new TensorType(it.dtype(), dt.shape());
+            }
+            return inferred;
+        }
+        if (inferred == null && !options.ignoreDeclaredShapes()) {
+            return decl;
+        }
+        return inferred;
+    }
+
+    private List<ValueType> inferSubgraph(Graph body, List<ValueType> bodyInputTypes, Scope outer) {
+        Scope inner = new Scope(outer);
+        List<ValueInfo> inputs = body.inputs();
+        for (int i = 0; i < inputs.size(); i++) {
+            ValueType t = i < bodyInputTypes.size() && bodyInputTypes.get(i) != null
+                    ? bodyInputTypes.get(i) : inputs.get(i).type();
+            inner.define(inputs.get(i).name(), t, null);
+        }
+        Graph withoutInputs = new Graph(body.name(), body.nodes(), List.of(), body.outputs(), body.valueInfo(),
+                body.initializers());
+        inferGraph(withoutInputs, inner, false);
+        List<ValueType> out = new ArrayList<>();
+        for (ValueInfo o : body.outputs()) {
+            out.add(inner.type(o.name()));
+        }
+        return out;
+    }
+
+    /**
+     * Nodes in an order where every input is produced before use: file order when the file is already
+     * topological (ONNX requires it), otherwise a stable Kahn sort. A cycle is an error.
+     */
+    private static List<Node> topologicalOrder(Graph graph, Scope scope) {
+        Map<String, Integer> producer = new HashMap<>();
+        List<Node> nodes = graph.nodes();
+        for (int i = 0; i < nodes.size(); i++) {
+            for (String out : nodes.get(i).outputs()) {
+                if (!out.isEmpty()) {
+                    producer.putIfAbsent(out, i);
+                }
+            }
+        }
+        int[] pending = new int[nodes.size()];
+        List<List<Integer>> consumers = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            consumers.add(new ArrayList<>());
+        }
+        boolean inOrder = true;
+        for (int i = 0; i < nodes.size(); i++) {
+            Set<Integer> deps = new HashSet<>();
+            for (String in : nodes.get(i).inputs()) {
+                Integer p = in.isEmpty() ? null : producer.get(in);
+                if (p != null && p != i && !scope.defined.contains(in)) {
+                    deps.add(p);
+                } else if (p != null && p == i) {
+                    throw new ShapeException("graph has a cycle: node '" + nodes.get(i).name() + "' consumes its own output '" + in + "'");
+                }
+            }
+            for (String outer : outerReferences(nodes.get(i))) {
+                Integer p = producer.get(outer);
+                if (p != null && p != i) {
+                    deps.add(p);
+                }
+            }
+            pending[i] = deps.size();
+            for (int d : deps) {
+                consumers.get(d).add(i);
+                if (d > i) {
+                    inOrder = false;
+                }
+            }
+        }
+        if (inOrder) {
+            return nodes;
+        }
+        java.util.PriorityQueue<Integer> queue = new java.util.PriorityQueue<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            if (pending[i] == 0) {
+                queue.add(i);
+            }
+        }
+        List<Node> order = new ArrayList<>(nodes.size());
+        while (!queue.isEmpty()) {
+            int i = queue.poll();
+            order.add(nodes.get(i));
+            for (int c : consumers.get(i)) {
+                if (--pending[c] == 0) {
+                    queue.add(c);
+                }
+            }
+        }
+        if (order.size() != nodes.size()) {
+            for (int i = 0; i < nodes.size(); i++) {
+                if (pending[i] > 0) {
+                    throw new ShapeException("graph has a cycle through node '" + nodes.get(i).name() + "' ("
+                            + nodes.get(i).opType() + ")");
+                }
+            }
+        }
+        return order;
+    }
+
+    /** Names a node's sub-graphs read from the enclosing graph (they must be computed first). */
+    private static Set<String> outerReferences(Node node) {
+        Set<String> refs = new HashSet<>();
+        for (var attr : node.attributes().values()) {
+            List<Graph> bodies = new ArrayList<>(attr.graphs());
+            if (attr.g() != null) {
+                bodies.add(attr.g());
+            }
+            for (Graph body : bodies) {
+                Set<String> local = new HashSet<>();
+                body.inputs().forEach(v -> local.add(v.name()));
+                body.initializers().forEach(t -> local.add(t.name()));
+                for (Node n : body.nodes()) {
+                    local.addAll(n.outputs());
+                }
+                for (Node n : body.nodes()) {
+                    for (String in : n.inputs()) {
+                        if (!in.isEmpty() && !local.contains(in)) {
+                            refs.add(in);
+                        }
+                    }
+                    refs.addAll(outerReferences(n));
+                }
+                for (ValueInfo o : body.outputs()) {
+                    if (!local.contains(o.name())) {
+                        refs.add(o.name());
+                    }
+                }
+            }
+        }
+        return refs;
+    }
+}

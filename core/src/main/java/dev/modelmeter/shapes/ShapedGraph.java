@@ -1,0 +1,39 @@
+package dev.modelmeter.shapes;
+
+import dev.modelmeter.graph.Graph;
+import dev.modelmeter.graph.Node;
+import dev.modelmeter.graph.TensorType;
+import dev.modelmeter.graph.TensorValue;
+import dev.modelmeter.graph.ValueType;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A graph with a type for every value the engine could infer. {@code order} is the main graph's nodes
+ * in execution (topological) order; {@code unknownOps} counts nodes whose operator no rule covers,
+ * whose outputs are therefore unknown, which makes every figure built on them partial.
+ */
+public record ShapedGraph(Graph graph, Map<String, Integer> opsets, List<Node> order, Map<String, ValueType> types,
+                          Map<String, TensorValue> values, Map<String, Integer> unknownOps, List<String> warnings) {
+
+    public ShapedGraph {
+        order = List.copyOf(order);
+        unknownOps = Map.copyOf(unknownOps);
+        warnings = List.copyOf(warnings);
+    }
+
+    /** The type of a value, or null when unknown or absent. */
+    public ValueType type(String name) {
+        return types.get(name);
+    }
+
+    /** The tensor type of a value, or null when unknown or not a tensor. */
+    public TensorType tensor(String name) {
+        return types.get(name) instanceof TensorType t ? t : null;
+    }
+
+    public boolean isPartial() {
+        return !unknownOps.isEmpty();
+    }
+}
