@@ -43,7 +43,8 @@ final class SummaryCommand implements Callable<Integer> {
             throw new UsageException("--depth must be at least 1");
         }
         int rows = flat ? 0 : depth == null ? LayerFolding.LEAVES : depth;
-        ModelSummary s = Analyzer.standard().summarize(ModelMeter.load(model.model), model.toOptions(null), rows);
+        var options = model.toOptions(null); // usage errors first, before touching the file
+        ModelSummary s = Analyzer.standard().summarize(ModelMeter.load(model.model), options, rows);
         String text = switch (format) {
             case table -> SummaryTable.render(s);
             case json -> SummaryJson.render(s);
