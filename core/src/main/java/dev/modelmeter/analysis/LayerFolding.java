@@ -34,8 +34,14 @@ public final class LayerFolding {
         return rows;
     }
 
-    /** Module rows folded to {@code depth} path components; {@link #LEAVES} keeps every module. */
-    public static List<Layer> byModule(List<NodeCost> nodes, Set<String> graphOutputs, int depth) {
+    /**
+     * Module rows folded to {@code depth} path components; {@link #LEAVES} keeps every module.
+     *
+     * @param notActivations names that are not activations entering a module: stored tensors and
+     *                       values known at analysis time
+     */
+    public static List<Layer> byModule(List<NodeCost> nodes, Set<String> graphOutputs, Set<String> notActivations,
+                                       int depth) {
         List<List<NodeCost>> groups = new ArrayList<>();
         List<String> keys = new ArrayList<>();
         String currentKey = null;
@@ -76,12 +82,12 @@ public final class LayerFolding {
         }
         List<Layer> rows = new ArrayList<>();
         for (int g = 0; g < groups.size(); g++) {
-            rows.add(fold(keys.get(g), groups.get(g), leaving));
+            rows.add(fold(keys.get(g), groups.get(g), leaving, notActivations));
         }
         return rows;
     }
 
-    private static Layer fold(String key, List<NodeCost> group, Set<String> leaving) {
+    private static Layer fold(String key, List<NodeCost> group, Set<String> leaving, Set<String> notActivations) {
         long params = 0;
         long buffers = 0;
         long macs = 0;
@@ -115,13 +121,26 @@ public final class LayerFolding {
                 }
             }
         }
+        // the row's inputs: activations produced outside the module call
+        Set<String> inside = new HashSet<>();
+        List<TensorType> inputs = new ArrayList<>();
+        for (NodeCost n : group) {
+            for (int i = 0; i < n.node().inputs().size(); i++) {
+                String in = n.node().inputs().get(i);
+                if (!in.isEmpty() && !inside.contains(in) && !notActivations.contains(in)) {
+                    inputs.add(n.inputs().get(i));
+                    inside.add(in);
+                }
+            }
+            inside.addAll(n.node().outputs());
+        }
         NodeCost last = group.get(group.size() - 1);
         if (outputs.isEmpty() && !last.outputs().isEmpty()) {
             outputs.add(last.outputs().get(0));
             outBytes = last.outputs().get(0).bytes().orElse(0);
         }
         String name = key.startsWith("(") ? key.substring(0, key.indexOf(")#") + 1) : key;
-        return new Layer(name, main.node().opType(), depthOf(name), group.get(0).inputs(), outputs, params, buffers,
+        return new Layer(name, main.node().opType(), depthOf(name), inputs, outputs, params, buffers,
                 macs, other, outBytes, group.size(), formulas);
     }
 
