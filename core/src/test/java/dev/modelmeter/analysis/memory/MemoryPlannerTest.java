@@ -140,10 +140,9 @@ class MemoryPlannerTest {
         assertThat(plan.statics().params()).isEqualTo(576);
         assertThat(plan.statics().inputs()).isEqualTo(128);
         assertThat(plan.statics().target()).isEqualTo(32);
-        // step 1: forward y 256, log_softmax 256, loss 4 → 1,252; nll grad 256 + logits grad 256 → 1,764;
-        // both freed with log_softmax → 1,252 + logits grad 256 = 1,508; gemm backward adds grads 576 → 2,084?
-        // no: nll grad freed first, so 1,252 + 256 = 1,508 then + 576 = 2,084 is wrong by the logits grad:
-        // 1,252 − 256 (log_softmax freed) + 256 (logits grad) = 1,252, + 576 grads = 1,828; out grad freed → 1,572;
+        // step 1: forward y 256, log_softmax output 256 (saved), loss 4 → 736 + 516 = 1,252;
+        // loss backward: nll grad 256 + logits grad 256 → 1,764, then nll grad and log_softmax freed → 1,252;
+        // gemm backward (x needs no grad): W grad 512 + b grad 64 → 1,828; logits grad freed → 1,572;
         // optimizer: momentum buffers cloned from the grads (+576) → 2,148, the step's peak
         assertThat(plan.firstStep().peakBytes()).isEqualTo(2_148);
         assertThat(plan.firstStep().phase()).isEqualTo(Phase.OPTIMIZER_STEP);
