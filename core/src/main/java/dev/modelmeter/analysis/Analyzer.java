@@ -46,7 +46,7 @@ public final class Analyzer {
         InputBinding.Result bound = InputBinding.bind(model.graph(), options);
         warnings.addAll(bound.warnings());
         return ShapeInference.infer(model.graph(), model.opsets(), registry,
-                new ShapeInference.Options(bound.types(), Map.of(), options.ignoreDeclaredShapes()));
+                new ShapeInference.Options(bound.types(), Map.of(), options.ignoreDeclaredShapes(), bound.rebatchFactor()));
     }
 
     /** The whole summary; {@code depth} folds rows into modules ({@link LayerFolding#LEAVES}), 0 means one row per node. */
