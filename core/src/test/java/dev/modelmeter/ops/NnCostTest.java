@@ -169,6 +169,10 @@ class NnCostTest {
         // Dropout: 0 in eval (no mask output); training (mask requested): 2 per element, 10 → 20
         assertThat(cost("Dropout", 13, List.of(f(2, 5))).otherFlops()).isZero();
         assertThat(costWithOutputs("Dropout", 13, List.of(f(2, 5)), 2).otherFlops()).isEqualTo(20L);
+        // the mode is read from the node, not the opset: a caller passing opset 0 gets the same answers
+        Node evalDropout = node("Dropout", 1, 1);
+        assertThat(REGISTRY.find(evalDropout).cost().cost(new CostContext(evalDropout, 0, List.of(f(2, 5)),
+                List.of(f(2, 5)))).otherFlops()).isZero();
     }
 
     @Test
