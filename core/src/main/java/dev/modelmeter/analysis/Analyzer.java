@@ -160,7 +160,8 @@ public final class Analyzer {
         boolean costKnown = def != null && shapesKnown;
         if (costKnown) {
             try {
-                cost = def.cost().cost(new CostContext(node, 0, ins, outs));
+                int opset = shaped.opsets().getOrDefault(node.domain(), shaped.opsets().getOrDefault("", 1));
+                cost = def.cost().cost(new CostContext(node, opset, ins, outs));
             } catch (RuntimeException e) {
                 costKnown = false;
                 warnings.add(node.opType() + " '" + node.name() + "': cost rule failed (" + e.getMessage() + ")");
