@@ -216,7 +216,7 @@ final class ModelProtoReader {
         if (opType.isEmpty()) {
             throw new ModelMeterException("node '" + name + "' has no op_type");
         }
-        return new Node(name, opType, domain, inputs, outputs, attributes, metadata, ScopeNames.of(name, metadata));
+        return new Node(name, opType, domain, inputs, outputs, attributes, metadata, ScopeNames.of(name, opType, inputs, metadata));
     }
 
     private Attribute readAttribute() throws IOException {
