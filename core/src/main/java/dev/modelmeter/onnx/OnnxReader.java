@@ -38,6 +38,8 @@ public final class OnnxReader {
             return FunctionInliner.inline(model);
         } catch (ModelMeterException e) {
             throw new ModelMeterException(path + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new ModelMeterException(path + ": cannot inline model-local functions (" + e + ")", e);
         }
     }
 
