@@ -72,7 +72,7 @@ final class ModelProtoReader {
             }
         }
         if (graph == null) {
-            throw new ModelMeterException("not an ONNX model: it has no graph");
+            throw new ModelMeterException("the model has no graph");
         }
         String producer = (producerName + " " + producerVersion).trim();
         return new Model(source, irVersion, producer, opsets, graph, functions, metadata);

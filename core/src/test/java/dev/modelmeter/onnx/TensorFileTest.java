@@ -3,6 +3,10 @@ package dev.modelmeter.onnx;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
 import dev.modelmeter.graph.DType;
+import dev.modelmeter.graph.Model;
+import dev.modelmeter.graph.Shape;
+import dev.modelmeter.graph.TensorType;
+import dev.modelmeter.graph.ValueType;
 import dev.modelmeter.graph.TensorData;
 import dev.modelmeter.graph.TensorValue;
 import dev.modelmeter.testing.SharedData;
@@ -61,6 +65,68 @@ class TensorFileTest {
         assertThat(checked).isGreaterThan(3000);
         // all copied inputs are under 64 KiB; all but strings and the exotic types decode
         assertThat(withValue).isGreaterThan(checked * 9 / 10);
+    }
+
+    /** Sequence and optional input files read back as the types expected.json gives their contents. */
+    @Test
+    void sequenceAndOptionalInputsHaveTheExpectedTypes() throws IOException {
+        Path suite = SharedData.path("onnx-node-tests");
+        ObjectMapper json = new ObjectMapper();
+        int checked = 0;
+        List<String> wrong = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(suite)) {
+            for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
+                JsonNode expected = json.readTree(Files.readString(dir.resolve("expected.json")));
+                List<JsonNode> nonTensor = new ArrayList<>();
+                expected.get("inputs").forEach(in -> {
+                    if (in.get("dtype").isNull() && in.get("file").isString()) {
+                        nonTensor.add(in);
+                    }
+                });
+                if (nonTensor.isEmpty()) {
+                    continue;
+                }
+                Model model = OnnxReader.read(dir.resolve("model.onnx"));
+                for (JsonNode in : nonTensor) {
+                    ValueType declared = model.graph().inputs().stream()
+                            .filter(v -> v.name().equals(in.get("name").asString())).findFirst().orElseThrow().type();
+                    ValueType actual = OnnxReader.readValueFile(dir.resolve(in.get("file").asString()), declared);
+                    ValueType want = expectedType(in, declared);
+                    checked++;
+                    if (!want.equals(actual)) {
+                        wrong.add(dir.getFileName() + "/" + in.get("name").asString() + ": " + actual + " != " + want);
+                    }
+                }
+            }
+        }
+        assertThat(wrong).isEmpty();
+        assertThat(checked).isGreaterThan(20);
+    }
+
+    /** The type expected.json describes: sequence elements merged (dims where they differ unknown). */
+    private static ValueType expectedType(JsonNode e, ValueType declared) {
+        switch (e.path("kind").asString("tensor")) {
+            case "sequence" -> {
+                List<ValueType> elements = new ArrayList<>();
+                e.get("elements").forEach(el -> elements.add(expectedType(el, null)));
+                if (elements.isEmpty()) {
+                    return declared;
+                }
+                return new ValueType.SequenceType(ValueProtoReader.merge(elements));
+            }
+            case "optional" -> {
+                if (!e.get("has_value").asBoolean() || e.get("value").isNull()) {
+                    return declared;
+                }
+                ValueType inner = declared instanceof ValueType.OptionalType o ? o.element() : null;
+                return new ValueType.OptionalType(expectedType(e.get("value"), inner));
+            }
+            default -> {
+                List<Long> shape = new ArrayList<>();
+                e.get("shape").forEach(d -> shape.add(d.asLong()));
+                return new TensorType(DType.valueOf(e.get("dtype").asString()), Shape.of(shape));
+            }
+        }
     }
 
     /** The int64 input of test_reshape_reordered_all_dims is the target shape [4, 2, 3]. */
