@@ -17,6 +17,8 @@ import dev.modelmeter.graph.ValueType;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -145,7 +147,9 @@ final class ModelProtoReader {
             }
         }
         in.exit(token);
-        return new Graph(name, nodes, inputs, outputs, valueInfo, initializers);
+        Set<String> initializerNames = new HashSet<>();
+        initializers.forEach(t -> initializerNames.add(t.name()));
+        return new Graph(name, ScopeNames.refine(nodes, initializerNames), inputs, outputs, valueInfo, initializers);
     }
 
     TensorData readTensor() throws IOException {
