@@ -253,7 +253,8 @@ final class ModelProtoReader {
                     inferredType = 2;
                 }
                 case 4 -> {
-                    s = string(tag, "AttributeProto.s");
+                    in.expect(tag, LEN, "AttributeProto.s");
+                    s = in.readStringOrSkip();
                     inferredType = 3;
                 }
                 case 5 -> {
@@ -275,7 +276,9 @@ final class ModelProtoReader {
                     inferredType = 7;
                 }
                 case 9 -> {
-                    strings.add(string(tag, "AttributeProto.strings"));
+                    in.expect(tag, LEN, "AttributeProto.strings");
+                    String value = in.readStringOrSkip();
+                    strings.add(value == null ? "" : value);
                     inferredType = 8;
                 }
                 case 10 -> {
@@ -287,6 +290,12 @@ final class ModelProtoReader {
                     in.expect(tag, LEN, "AttributeProto.graphs");
                     graphs.add(readGraph());
                     inferredType = 10;
+                }
+                case 22 -> {
+                    // a sparse Constant value: kept as a tensor of its dense dims (values not read)
+                    in.expect(tag, LEN, "AttributeProto.sparse_tensor");
+                    t = readSparseTensor();
+                    inferredType = 11;
                 }
                 case 20 -> type = (int) varint(tag, "AttributeProto.type");
                 case 21 -> refAttrName = string(tag, "AttributeProto.ref_attr_name");
