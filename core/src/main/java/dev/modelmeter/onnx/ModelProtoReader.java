@@ -173,7 +173,7 @@ final class ModelProtoReader {
                     in.expect(tag, LEN, "SparseTensorProto.values");
                     values = readTensor();
                 }
-                case 3 -> TensorProtoReader.readInt64s(in, tag, "SparseTensorProto.dims", dims);
+                case 3 -> TensorProtoReader.readInt64s(in, tag, "SparseTensorProto.dims", dims, TensorProtoReader.MAX_RANK);
                 default -> in.skip(tag);
             }
         }
@@ -272,7 +272,7 @@ final class ModelProtoReader {
                     inferredType = 6;
                 }
                 case 8 -> {
-                    TensorProtoReader.readInt64s(in, tag, "AttributeProto.ints", ints);
+                    TensorProtoReader.readInt64s(in, tag, "AttributeProto.ints", ints, Integer.MAX_VALUE);
                     inferredType = 7;
                 }
                 case 9 -> {
@@ -414,6 +414,9 @@ final class ModelProtoReader {
         for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
             if (ProtoInput.field(tag) == 1) {
                 in.expect(tag, LEN, "TensorShapeProto.dim");
+                if (dims.size() >= TensorProtoReader.MAX_RANK) {
+                    throw new ModelMeterException("a shape of rank over " + TensorProtoReader.MAX_RANK);
+                }
                 dims.add(readDim());
             } else {
                 in.skip(tag);

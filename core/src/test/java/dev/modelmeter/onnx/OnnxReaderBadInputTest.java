@@ -135,6 +135,16 @@ class OnnxReaderBadInputTest {
     }
 
     @Test
+    void absurdRankIsRejected() throws IOException {
+        // a TensorProto whose packed dims hold 100,000 ones: field 1, wire type 2
+        byte[] ones = new byte[100_000];
+        Arrays.fill(ones, (byte) 1);
+        Path p = write("rank.pb", field(1, ones));
+        assertThatThrownBy(() -> OnnxReader.readTensorFile(p)).isExactlyInstanceOf(ModelMeterException.class)
+                .hasMessageContaining("more than 1024");
+    }
+
+    @Test
     void tensorFileErrorsNameTheFile() throws IOException {
         Path p = write("input_0.pb", new byte[] {0x0A, 0x7F});
         assertThatThrownBy(() -> OnnxReader.readTensorFile(p))
