@@ -5,6 +5,7 @@ import dev.modelmeter.graph.DType;
 import dev.modelmeter.graph.Dim;
 import dev.modelmeter.graph.Shape;
 import dev.modelmeter.graph.TensorType;
+import dev.modelmeter.graph.TensorValue;
 import dev.modelmeter.shapes.InferenceContext;
 import dev.modelmeter.shapes.Shapes;
 
@@ -291,10 +292,22 @@ public final class MiscOps implements OpFamily {
 
     private void registerImage(OpRegistry r) {
         // ImageDecoder: [height, width, channels] uint8; only the channel count is known beforehand.
+        // When the encoded bytes are known, the image header tells the height and width.
         r.add(op("ImageDecoder").shape(ctx -> {
             ctx.input(0);
             long channels = "Grayscale".equals(ctx.stringAttr("pixel_format", "RGB")) ? 1 : 3;
-            ctx.output(0, DType.UINT8, new Shape(List.of(Dim.unknown(), Dim.unknown(), Dim.of(channels))));
+            TensorValue encoded = ctx.inputValue(0);
+            long[] hw = null;
+            if (encoded != null) {
+                byte[] bytes = new byte[encoded.size()];
+                for (int i = 0; i < bytes.length; i++) {
+                    bytes[i] = (byte) encoded.getLong(i);
+                }
+                hw = ImageHeaders.size(bytes);
+            }
+            Dim h = hw != null ? Dim.of(hw[0]) : Dim.unknown();
+            Dim w = hw != null ? Dim.of(hw[1]) : Dim.unknown();
+            ctx.output(0, DType.UINT8, new Shape(List.of(h, w, Dim.of(channels))));
         }).saves(AutogradRule.NOTHING));
         // AffineGrid(theta [N,2,3] | [N,3,4], size [N,C,H,W] | [N,C,D,H,W]) → [N,H,W,2] | [N,D,H,W,3].
         r.add(op("AffineGrid").shape(ctx -> {

@@ -75,4 +75,14 @@ class MiscOpsTest {
     void detDropsTheMatrixAxes() {
         assertThat(OpRuleHarness.of("Det").in(FLOAT, 3, 2, 2).type(0)).isEqualTo(TensorType.of(FLOAT, 3));
     }
+
+    @Test
+    void imageDecoderReadsThePngHeader() {
+        // PNG: 8-byte signature, IHDR chunk (length, "IHDR"), then width and height as big-endian int32:
+        // width 0x0140 = 320, height 0x00F0 = 240 → [240, 320, 3] for RGB
+        long[] png = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 'I', 'H', 'D', 'R',
+                0, 0, 0x01, 0x40, 0, 0, 0, 0xF0, 8, 2, 0, 0, 0};
+        TensorValue bytes = TensorValue.ofLongs(DType.UINT8, new long[] {png.length}, png);
+        assertThat(OpRuleHarness.of("ImageDecoder").value(bytes).type(0)).isEqualTo(TensorType.of(DType.UINT8, 240, 320, 3));
+    }
 }
