@@ -356,6 +356,9 @@ public final class ElementwiseOps implements OpFamily {
                 }
                 values.add(ctx.inputValue(i));
             }
+            if (rankKnown && isLegacyBroadcast(ctx)) {
+                alignLegacyOperand(ctx, shapes, values);
+            }
             if (shapes.isEmpty() && rankKnown) {
                 throw ctx.fail("needs at least one input");
             }
@@ -370,6 +373,39 @@ public final class ElementwiseOps implements OpFamily {
                 ctx.output(0, out, shape);
             }
         };
+    }
+
+    /**
+     * Before opset 7, binary ops broadcast only with {@code broadcast=1}, and then B to A: B's
+     * dims line up with A's from {@code axis} on (default: A's last dims, as numpy does).
+     */
+    private static boolean isLegacyBroadcast(InferenceContext ctx) {
+        return ctx.opset() < 7 && ctx.intAttr("broadcast", 0) != 0 && ctx.hasAttr("axis");
+    }
+
+    /** Pads B's shape (and value) with trailing 1s so that numpy broadcasting aligns it at {@code axis}. */
+    private static void alignLegacyOperand(InferenceContext ctx, List<Shape> shapes, List<TensorValue> values) {
+        if (shapes.size() != 2) {
+            return;
+        }
+        Shape a = shapes.get(0);
+        Shape b = shapes.get(1);
+        int axis = Shapes.axis(ctx, ctx.intAttr("axis", 0), Math.max(1, a.rank()));
+        int trailing = a.rank() - axis - b.rank();
+        if (trailing < 0) {
+            throw ctx.fail("operand B of rank " + b.rank() + " does not fit A of rank " + a.rank() + " at axis " + axis);
+        }
+        List<dev.modelmeter.graph.Dim> dims = new ArrayList<>(b.dims());
+        for (int i = 0; i < trailing; i++) {
+            dims.add(dev.modelmeter.graph.Dim.of(1));
+        }
+        shapes.set(1, new Shape(dims));
+        TensorValue v = values.get(1);
+        if (v != null) {
+            long[] padded = java.util.Arrays.copyOf(v.shape(), v.shape().length + trailing);
+            java.util.Arrays.fill(padded, v.shape().length, padded.length, 1);
+            values.set(1, new TensorValue(v.dtype(), padded, v.data()));
+        }
     }
 
     // ---------------------------------------------------------------- value helpers

@@ -194,4 +194,12 @@ class ElementwiseOpsTest {
                 List.of(t), List.of(true, true), List.of(false, false), AutogradContext.Backend.CUDA);
         assertThat(OpRegistry.standard().find("", "Add").autograd().saved(add)).isEmpty();
     }
+
+    @Test
+    void legacyBroadcastAlignsBAtAxis() {
+        // opset 6, broadcast=1, axis=1: B [3] lines up with A's axis 1 of [2,3,4] → [2,3,4]
+        // (numpy alignment would put 3 against 4 and fail)
+        assertThat(OpRuleHarness.of("Add").opset(6).attr(Attribute.ofInt("broadcast", 1)).attr(Attribute.ofInt("axis", 1))
+                .in(FLOAT, 2, 3, 4).in(FLOAT, 3).type(0)).isEqualTo(TensorType.of(FLOAT, 2, 3, 4));
+    }
 }
