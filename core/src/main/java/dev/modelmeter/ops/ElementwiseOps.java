@@ -130,10 +130,20 @@ public final class ElementwiseOps implements OpFamily {
         unaryWithAttrs(r, "Gelu", ctx -> "tanh".equals(ctx.stringAttr("approximate", "none"))
                 ? x -> 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)))
                 : null);
-        // PRelu: x < 0 ? slope·x : x; the slope broadcasts to x (unidirectionally) and is a learned
-        // parameter even when it holds a single element (nn.PReLU() has one).
-        r.add(op("PRelu").shape(broadcastRule(inputType(0), d -> a -> a[0] < 0 ? a[1] * a[0] : a[0]))
-                .cost(ElementwiseOps::perElement).saves(saveInputs(0, 1)).params(1));
+        // PRelu: x < 0 ? slope·x : x; the output has x's shape. The slope broadcasts to x
+        // unidirectionally from opset 7; before, it was one value or one per channel (axis 1).
+        // It is a learned parameter even when it holds a single element (nn.PReLU() has one).
+        r.add(op("PRelu").shape(ctx -> {
+            TensorType x = ctx.input(0);
+            TensorType slope = ctx.input(1);
+            if (ctx.opset() >= 7 && x.shape() != null && slope.shape() != null) {
+                Shape b = Shapes.broadcast(ctx, x.shape(), slope.shape());
+                if (b.rank() != x.shape().rank()) {
+                    throw ctx.fail("slope " + slope.shape() + " does not broadcast to " + x.shape());
+                }
+            }
+            ctx.output(0, x);
+        }).cost(ElementwiseOps::perElement).saves(saveInputs(0, 1)).params(1));
         // SwiGLU (opset 28 form with two inputs): the output has the broadcast shape of its operands.
         r.add(op("SwiGLU").shape(broadcastRule(inputType(0), null)).cost(ElementwiseOps::perElement)
                 .saves(saveInputs(0, 1)));

@@ -459,6 +459,22 @@ public final class MiscOps implements OpFamily {
         optimizer(r, "Adagrad", 3, new int[] {0, 2});
         optimizer(r, "Adam", 4, new int[] {0, 2, 3});
         optimizer(r, "Momentum", 3, new int[] {0, 2});
+        r.add(op(TRAINING, "Gradient").shape(MiscOps::gradient).saves(AutogradRule.NOTHING));
+    }
+
+    /**
+     * Gradient (preview.training): output i is the gradient of y with respect to the i-th name in
+     * {@code xs}, whose value is fed as input i; it has that input's type.
+     */
+    private static void gradient(InferenceContext ctx) {
+        Attribute xs = ctx.attr("xs");
+        int n = xs == null ? 0 : xs.strings().size();
+        if (ctx.outputCount() > n || ctx.inputCount() < n) {
+            throw ctx.fail("expects one output per name in 'xs' (" + n + "), fed as the first inputs");
+        }
+        for (int i = 0; i < ctx.outputCount(); i++) {
+            ctx.output(i, ctx.inputType(i));
+        }
     }
 
     private static void optimizer(OpRegistry r, String name, int groups, int[] outputGroups) {

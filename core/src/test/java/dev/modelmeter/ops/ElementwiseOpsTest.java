@@ -202,4 +202,14 @@ class ElementwiseOpsTest {
         assertThat(OpRuleHarness.of("Add").opset(6).attr(Attribute.ofInt("broadcast", 1)).attr(Attribute.ofInt("axis", 1))
                 .in(FLOAT, 2, 3, 4).in(FLOAT, 3).type(0)).isEqualTo(TensorType.of(FLOAT, 2, 3, 4));
     }
+
+    @Test
+    void preluBeforeOpset7TakesOneSlopePerChannel() {
+        // PRelu-6: slope [3] applies along axis 1 of [2,3,4]; output keeps x's shape
+        assertThat(OpRuleHarness.of("PRelu").opset(6).in(FLOAT, 2, 3, 4).in(FLOAT, 3).type(0))
+                .isEqualTo(TensorType.of(FLOAT, 2, 3, 4));
+        // opset 9 exports unsqueeze the slope to [3,1,1], which broadcasts numpy-style
+        assertThat(OpRuleHarness.of("PRelu").opset(9).in(FLOAT, 2, 3, 4, 5).in(FLOAT, 3, 1, 1).type(0))
+                .isEqualTo(TensorType.of(FLOAT, 2, 3, 4, 5));
+    }
 }
