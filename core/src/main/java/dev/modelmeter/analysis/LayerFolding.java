@@ -27,7 +27,7 @@ public final class LayerFolding {
         List<Layer> rows = new ArrayList<>();
         for (NodeCost n : nodes) {
             String name = n.node().name().isEmpty() ? n.node().opType() : n.node().name();
-            rows.add(new Layer(name, n.node().opType(), depthOf(n.node().scope()), n.inputs(), n.outputs(),
+            rows.add(new Layer(name, n.node().opType(), moduleClass(n), depthOf(n.node().scope()), n.inputs(), n.outputs(),
                     n.params(), n.buffers(), n.macs(), n.otherFlops(), n.outputBytes(), 1,
                     n.formula().isEmpty() ? List.of() : List.of(n.formula())));
         }
@@ -140,8 +140,26 @@ public final class LayerFolding {
             outBytes = last.outputs().get(0).bytes().orElse(0);
         }
         String name = key.startsWith("(") ? key.substring(0, key.indexOf(")#") + 1) : key;
-        return new Layer(name, main.node().opType(), depthOf(name), inputs, outputs, params, buffers,
+        return new Layer(name, main.node().opType(), moduleClass(main), depthOf(name), inputs, outputs, params, buffers,
                 macs, other, outBytes, group.size(), formulas);
+    }
+
+    /**
+     * The module class the source recorded: the DSL's {@code modelmeter.module}, or the last entry of
+     * the dynamo exporter's {@code pkg.torch.onnx.class_hierarchy} ({@code ['…ResNet', '…Conv2d']}).
+     */
+    static String moduleClass(NodeCost n) {
+        String dsl = n.node().metadata().get("modelmeter.module");
+        if (dsl != null) {
+            return dsl;
+        }
+        String hierarchy = n.node().metadata().get("pkg.torch.onnx.class_hierarchy");
+        if (hierarchy != null) {
+            String[] parts = hierarchy.replaceAll("[\\[\\]'\" ]", "").split(",");
+            String last = parts[parts.length - 1];
+            return last.isEmpty() ? null : last.substring(last.lastIndexOf('.') + 1);
+        }
+        return null;
     }
 
     static String truncate(String scope, int depth) {
