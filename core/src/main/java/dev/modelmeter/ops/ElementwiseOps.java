@@ -33,6 +33,9 @@ import static dev.modelmeter.ops.OpDef.op;
  */
 public final class ElementwiseOps implements OpFamily {
 
+    /** ONNX Runtime's contrib domain. */
+    private static final String MS = "com.microsoft";
+
     private static final double SELU_ALPHA = 1.67326319217681884765625;
     private static final double SELU_GAMMA = 1.05070102214813232421875;
 
@@ -40,6 +43,7 @@ public final class ElementwiseOps implements OpFamily {
     public void register(OpRegistry r) {
         registerUnaryMath(r);
         registerActivations(r);
+        registerLegacyAndContribActivations(r);
         registerBinary(r);
         registerOthers(r);
     }
@@ -146,6 +150,42 @@ public final class ElementwiseOps implements OpFamily {
         }).cost(ElementwiseOps::perElement).saves(saveInputs(0, 1)).params(1));
         // SwiGLU (opset 28 form with two inputs): the output has the broadcast shape of its operands.
         r.add(op("SwiGLU").shape(broadcastRule(inputType(0), null)).cost(ElementwiseOps::perElement)
+                .saves(saveInputs(0, 1)));
+    }
+
+    /**
+     * Activations outside the current standard that real files still hold: the experimental opset-1
+     * ops of old converters (ImageScaler in Caffe/CoreML conversions, ScaledTanh, ParametricSoftplus,
+     * Affine) and ONNX Runtime's fused GELU variants in {@code com.microsoft} (optimised exports).
+     * All keep their first input's shape; BiasGelu broadcasts its two operands.
+     */
+    private void registerLegacyAndContribActivations(OpRegistry r) {
+        r.add(op("ImageScaler").shape(unaryRule(null, ctx -> null)).cost(ElementwiseOps::perElement)
+                .saves(AutogradRule.NOTHING));
+        unaryWithAttrs(r, "ScaledTanh", ctx -> {
+            double a = ctx.floatAttr("alpha", 1.0);
+            double b = ctx.floatAttr("beta", 1.0);
+            return x -> a * Math.tanh(b * x);
+        });
+        unaryWithAttrs(r, "ParametricSoftplus", ctx -> {
+            double a = ctx.floatAttr("alpha", 1.0);
+            double b = ctx.floatAttr("beta", 1.0);
+            return x -> a * Math.log1p(Math.exp(b * x));
+        });
+        r.add(op("Affine").shape(unaryRule(null, ctx -> {
+            double a = ctx.floatAttr("alpha", 1.0);
+            double b = ctx.floatAttr("beta", 0.0);
+            return x -> a * x + b;
+        })).cost(ElementwiseOps::perElement).saves(AutogradRule.NOTHING));
+        for (String name : List.of("Gelu", "FastGelu")) {
+            r.add(op(MS, name).shape(unaryRule(null, ctx -> null)).cost(ElementwiseOps::perElement)
+                    .saves(saveInputs(0)));
+        }
+        r.add(op(MS, "QuickGelu").shape(unaryRule(null, ctx -> {
+            double a = ctx.floatAttr("alpha", 1.702);
+            return x -> x * sigmoid(a * x);
+        })).cost(ElementwiseOps::perElement).saves(saveInputs(0)));
+        r.add(op(MS, "BiasGelu").shape(broadcastRule(inputType(0), null)).cost(ElementwiseOps::perElement)
                 .saves(saveInputs(0, 1)));
     }
 

@@ -212,4 +212,18 @@ class ElementwiseOpsTest {
         assertThat(OpRuleHarness.of("PRelu").opset(9).in(FLOAT, 2, 3, 4, 5).in(FLOAT, 3, 1, 1).type(0))
                 .isEqualTo(TensorType.of(FLOAT, 2, 3, 4, 5));
     }
+
+    @Test
+    void legacyAndContribActivationsKeepShape() {
+        for (String op : List.of("ImageScaler", "ScaledTanh", "ParametricSoftplus", "Affine")) {
+            assertThat(OpRuleHarness.of(op).opset(1).in(FLOAT, 1, 3, 8, 8).type(0)).isEqualTo(TensorType.of(FLOAT, 1, 3, 8, 8));
+        }
+        for (String op : List.of("Gelu", "FastGelu", "QuickGelu")) {
+            assertThat(OpRuleHarness.of("com.microsoft", op).opset(1).in(FLOAT, 2, 16).type(0))
+                    .isEqualTo(TensorType.of(FLOAT, 2, 16));
+        }
+        // BiasGelu: [2,16] + bias [16] → [2,16]
+        assertThat(OpRuleHarness.of("com.microsoft", "BiasGelu").opset(1).in(FLOAT, 2, 16).in(FLOAT, 16).type(0))
+                .isEqualTo(TensorType.of(FLOAT, 2, 16));
+    }
 }
