@@ -205,7 +205,7 @@ public final class ElementwiseOps implements OpFamily {
                     ? a -> pyMod(a[0], a[1])
                     : a -> fmodOf(a[0], a[1])).infer(ctx);
         }).cost(ElementwiseOps::perElement).saves(ElementwiseOps::modSaves));
-        r.add(op("BitShift").shape(ctx -> {
+        r.add(op("BitShift").constants(0, 1).shape(ctx -> {
             boolean left = "LEFT".equals(ctx.stringAttr("direction", ""));
             broadcastRule(inputType(0), d -> left
                     ? a -> (double) ((long) a[0] << (long) a[1])
@@ -263,7 +263,7 @@ public final class ElementwiseOps implements OpFamily {
         // Where(condition, X, Y): the three broadcast; the element type is X's.
         r.add(op("Where").shape(broadcastRule(inputType(1), d -> a -> a[0] != 0 ? a[1] : a[2]))
                 .cost(ElementwiseOps::perElement).saves(ctx -> anyRequiresGrad(ctx)
-                        ? List.of(Saved.input(0)) : List.of()));
+                        ? List.of(Saved.input(0)) : List.of()).constants(0));
         r.add(op("Clip").shape(ElementwiseOps::clip).cost(ElementwiseOps::perElement).saves(saveInputs(0))
                 .constants(1, 2));
         r.add(op("Cast").shape(ctx -> {
@@ -274,7 +274,7 @@ public final class ElementwiseOps implements OpFamily {
             convert(ctx, to);
         }).cost(ctx -> Cost.ZERO).saves(AutogradRule.NOTHING));
         r.add(op("CastLike").shape(ctx -> convert(ctx, ctx.input(1).dtype())).cost(ctx -> Cost.ZERO)
-                .saves(AutogradRule.NOTHING));
+                .saves(AutogradRule.NOTHING).constants(1));
         // BitCast reinterprets the bits: same shape when the widths agree (all the suite's cases);
         // across widths the last axis would change, which we leave unknown.
         r.add(op("BitCast").shape(ctx -> {
@@ -379,9 +379,20 @@ public final class ElementwiseOps implements OpFamily {
         return ctx -> t;
     }
 
+    /**
+     * Comparisons, logic and bit operations: what they read from a stored tensor is a constant to
+     * PyTorch (a threshold, a mask), never a trained weight.
+     */
+    private static final java.util.Set<String> NON_DIFFERENTIABLE = java.util.Set.of("And", "Or", "Xor", "Equal",
+            "Greater", "Less", "GreaterOrEqual", "LessOrEqual", "BitwiseAnd", "BitwiseOr", "BitwiseXor");
+
     private static void binary(OpRegistry r, String name, OutType out,
                                Function<DType, ElementwiseValues.ElementFn> value, AutogradRule saves) {
-        r.add(op(name).shape(broadcastRule(out, value)).cost(ElementwiseOps::perElement).saves(saves));
+        OpDef.Builder b = op(name).shape(broadcastRule(out, value)).cost(ElementwiseOps::perElement).saves(saves);
+        if (NON_DIFFERENTIABLE.contains(name)) {
+            b.constants(0, 1);
+        }
+        r.add(b);
     }
 
     /**
