@@ -86,6 +86,7 @@ public final class ControlFlowOps implements OpFamily {
             state.add(t);
         }
         List<ValueType> outs = null;
+        List<ValueType> finals = new ArrayList<>(state);
         for (int pass = 0; pass < MAX_BODY_PASSES; pass++) {
             List<ValueType> bodyIn = new ArrayList<>();
             bodyIn.add(new TensorType(DType.INT64, Shape.SCALAR));
@@ -97,7 +98,13 @@ public final class ControlFlowOps implements OpFamily {
             }
             List<ValueType> next = new ArrayList<>();
             for (int i = 0; i < carried; i++) {
-                next.add(TypeUnion.union(state.get(i), outs.get(1 + i)));
+                ValueType out = outs.get(1 + i);
+                ValueType union = TypeUnion.union(state.get(i), out);
+                // an optional initial value the body turns into its element (opset 16's seq_none):
+                // the final value has the body's type, the body keeps seeing the initial one
+                boolean kindChanges = union == null && out != null && state.get(i) != null;
+                finals.set(i, kindChanges ? out : union);
+                next.add(kindChanges ? state.get(i) : union);
             }
             if (next.equals(state)) {
                 break;
@@ -107,7 +114,7 @@ public final class ControlFlowOps implements OpFamily {
         Dim trips = tripCount(ctx, body);
         for (int i = 0; i < ctx.outputCount(); i++) {
             if (i < carried) {
-                ctx.output(i, state.get(i));
+                ctx.output(i, finals.get(i));
             } else if (1 + i < outs.size()) {
                 ctx.output(i, stacked(outs.get(1 + i), 0, trips));
             }
