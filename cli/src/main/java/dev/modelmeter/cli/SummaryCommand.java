@@ -8,6 +8,8 @@ import dev.modelmeter.report.SummaryCsv;
 import dev.modelmeter.report.SummaryJson;
 import dev.modelmeter.report.SummaryMarkdown;
 import dev.modelmeter.report.SummaryTable;
+import dev.modelmeter.report.TorchstatStyle;
+import dev.modelmeter.report.TorchsummaryStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,6 +39,12 @@ final class SummaryCommand implements Callable<Integer> {
             description = "table, json, csv or md (default: ${DEFAULT-VALUE})")
     OutputFormat format;
 
+    @Option(names = "--style", paramLabel = "STYLE", defaultValue = "modelmeter",
+            description = "modelmeter, torchsummary or torchstat: print the table a seed tool prints (default: ${DEFAULT-VALUE})")
+    Style style;
+
+    enum Style { modelmeter, torchsummary, torchstat }
+
     @Override
     public Integer call() {
         if (depth != null && depth < 1) {
@@ -45,7 +53,9 @@ final class SummaryCommand implements Callable<Integer> {
         int rows = flat ? 0 : depth == null ? LayerFolding.LEAVES : depth;
         var options = model.toOptions(null); // usage errors first, before touching the file
         ModelSummary s = Analyzer.standard().summarize(ModelMeter.load(model.model), options, rows);
-        String text = switch (format) {
+        String text = style != Style.modelmeter && format == OutputFormat.table
+                ? (style == Style.torchsummary ? TorchsummaryStyle.render(s) : TorchstatStyle.render(s))
+                : switch (format) {
             case table -> SummaryTable.render(s);
             case json -> SummaryJson.render(s);
             case csv -> SummaryCsv.render(s);

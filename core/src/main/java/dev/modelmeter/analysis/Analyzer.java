@@ -109,8 +109,11 @@ public final class Analyzer {
             outputs.put(out.name(), t == null ? NodeCost.UNKNOWN : t);
             outputNames.add(out.name());
         }
-        List<Layer> layers = depth == 0 ? LayerFolding.flat(nodes) : LayerFolding.byModule(nodes, outputNames, depth);
-        long layerOutputBytes = LayerFolding.byModule(nodes, outputNames, LayerFolding.LEAVES).stream()
+        Set<String> notActivations = new HashSet<>(shaped.values().keySet());
+        model.graph().initializers().forEach(t -> notActivations.add(t.name()));
+        List<Layer> layers = depth == 0 ? LayerFolding.flat(nodes)
+                : LayerFolding.byModule(nodes, outputNames, notActivations, depth);
+        long layerOutputBytes = LayerFolding.byModule(nodes, outputNames, notActivations, LayerFolding.LEAVES).stream()
                 .mapToLong(Layer::outputBytes).sum();
         if (shaped.isPartial()) {
             warnings.add("no rule for " + shaped.unknownOps() + ": figures that depend on these nodes are missing (result is partial)");

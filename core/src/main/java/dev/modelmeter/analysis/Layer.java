@@ -13,8 +13,10 @@ import java.util.List;
  * @param depth        number of path components (1 for {@code features}, 2 for {@code features.0})
  * @param outputShapes the outputs of the module call's last node
  * @param nodeCount    nodes folded into this row
+ * @param moduleClass  the PyTorch module class when the source says it ({@code Conv2d}), else null
  */
-public record Layer(String name, String op, int depth, List<TensorType> inputShapes, List<TensorType> outputShapes,
+public record Layer(String name, String op, String moduleClass, int depth, List<TensorType> inputShapes,
+                    List<TensorType> outputShapes,
                     long params, long buffers, long macs, long otherFlops, long outputBytes, int nodeCount,
                     List<String> formulas) {
 

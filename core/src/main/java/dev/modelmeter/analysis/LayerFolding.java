@@ -27,15 +27,21 @@ public final class LayerFolding {
         List<Layer> rows = new ArrayList<>();
         for (NodeCost n : nodes) {
             String name = n.node().name().isEmpty() ? n.node().opType() : n.node().name();
-            rows.add(new Layer(name, n.node().opType(), depthOf(n.node().scope()), n.inputs(), n.outputs(),
+            rows.add(new Layer(name, n.node().opType(), moduleClass(n), depthOf(n.node().scope()), n.inputs(), n.outputs(),
                     n.params(), n.buffers(), n.macs(), n.otherFlops(), n.outputBytes(), 1,
                     n.formula().isEmpty() ? List.of() : List.of(n.formula())));
         }
         return rows;
     }
 
-    /** Module rows folded to {@code depth} path components; {@link #LEAVES} keeps every module. */
-    public static List<Layer> byModule(List<NodeCost> nodes, Set<String> graphOutputs, int depth) {
+    /**
+     * Module rows folded to {@code depth} path components; {@link #LEAVES} keeps every module.
+     *
+     * @param notActivations names that are not activations entering a module: stored tensors and
+     *                       values known at analysis time
+     */
+    public static List<Layer> byModule(List<NodeCost> nodes, Set<String> graphOutputs, Set<String> notActivations,
+                                       int depth) {
         List<List<NodeCost>> groups = new ArrayList<>();
         List<String> keys = new ArrayList<>();
         String currentKey = null;
@@ -76,12 +82,12 @@ public final class LayerFolding {
         }
         List<Layer> rows = new ArrayList<>();
         for (int g = 0; g < groups.size(); g++) {
-            rows.add(fold(keys.get(g), groups.get(g), leaving));
+            rows.add(fold(keys.get(g), groups.get(g), leaving, notActivations));
         }
         return rows;
     }
 
-    private static Layer fold(String key, List<NodeCost> group, Set<String> leaving) {
+    private static Layer fold(String key, List<NodeCost> group, Set<String> leaving, Set<String> notActivations) {
         long params = 0;
         long buffers = 0;
         long macs = 0;
@@ -115,14 +121,45 @@ public final class LayerFolding {
                 }
             }
         }
+        // the row's inputs: activations produced outside the module call
+        Set<String> inside = new HashSet<>();
+        List<TensorType> inputs = new ArrayList<>();
+        for (NodeCost n : group) {
+            for (int i = 0; i < n.node().inputs().size(); i++) {
+                String in = n.node().inputs().get(i);
+                if (!in.isEmpty() && !inside.contains(in) && !notActivations.contains(in)) {
+                    inputs.add(n.inputs().get(i));
+                    inside.add(in);
+                }
+            }
+            inside.addAll(n.node().outputs());
+        }
         NodeCost last = group.get(group.size() - 1);
         if (outputs.isEmpty() && !last.outputs().isEmpty()) {
             outputs.add(last.outputs().get(0));
             outBytes = last.outputs().get(0).bytes().orElse(0);
         }
         String name = key.startsWith("(") ? key.substring(0, key.indexOf(")#") + 1) : key;
-        return new Layer(name, main.node().opType(), depthOf(name), group.get(0).inputs(), outputs, params, buffers,
+        return new Layer(name, main.node().opType(), moduleClass(main), depthOf(name), inputs, outputs, params, buffers,
                 macs, other, outBytes, group.size(), formulas);
+    }
+
+    /**
+     * The module class the source recorded: the DSL's {@code modelmeter.module}, or the last entry of
+     * the dynamo exporter's {@code pkg.torch.onnx.class_hierarchy} ({@code ['…ResNet', '…Conv2d']}).
+     */
+    static String moduleClass(NodeCost n) {
+        String dsl = n.node().metadata().get("modelmeter.module");
+        if (dsl != null) {
+            return dsl;
+        }
+        String hierarchy = n.node().metadata().get("pkg.torch.onnx.class_hierarchy");
+        if (hierarchy != null) {
+            String[] parts = hierarchy.replaceAll("[\\[\\]'\" ]", "").split(",");
+            String last = parts[parts.length - 1];
+            return last.isEmpty() ? null : last.substring(last.lastIndexOf('.') + 1);
+        }
+        return null;
     }
 
     static String truncate(String scope, int depth) {
