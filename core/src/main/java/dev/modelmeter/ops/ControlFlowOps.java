@@ -51,7 +51,18 @@ public final class ControlFlowOps implements OpFamily {
         TensorValue cond = ctx.inputValue(0);
         List<ValueType> outs;
         if (cond != null && cond.size() == 1) {
-            outs = ctx.inferSubgraph(cond.get(0) != 0 ? thenBranch : elseBranch, List.of());
+            // the branch taken is known: its outputs, values included (shape arithmetic in expanded functions)
+            InferenceContext.SubgraphResult taken = ctx.inferSubgraphWithValues(
+                    cond.get(0) != 0 ? thenBranch : elseBranch, List.of());
+            for (int i = 0; i < ctx.outputCount() && i < taken.types().size(); i++) {
+                TensorValue v = taken.values().get(i);
+                if (v != null && taken.types().get(i) instanceof TensorType) {
+                    ctx.outputValue(i, v);
+                } else {
+                    ctx.output(i, taken.types().get(i));
+                }
+            }
+            return;
         } else {
             List<ValueType> a = ctx.inferSubgraph(thenBranch, List.of());
             List<ValueType> b = ctx.inferSubgraph(elseBranch, List.of());

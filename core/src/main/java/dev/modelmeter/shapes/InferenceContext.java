@@ -26,6 +26,21 @@ public final class InferenceContext {
         List<ValueType> infer(Graph body, List<ValueType> inputTypes);
     }
 
+    /** A sub-graph's output types and, where small and known, their values (null entries otherwise). */
+    public record SubgraphResult(List<ValueType> types, List<TensorValue> values) {
+    }
+
+    /** A {@link SubgraphInferrer} that also tells the body outputs' known values (an If on a known condition passes them on). */
+    @FunctionalInterface
+    public interface SubgraphValueInferrer extends SubgraphInferrer {
+        SubgraphResult inferWithValues(Graph body, List<ValueType> inputTypes);
+
+        @Override
+        default List<ValueType> infer(Graph body, List<ValueType> inputTypes) {
+            return inferWithValues(body, inputTypes).types();
+        }
+    }
+
     private final Node node;
     private final int opset;
     private final ValueType[] inputTypes;
@@ -174,6 +189,15 @@ public final class InferenceContext {
     /** Infers a sub-graph of this node (a body attribute) from the given input types. */
     public List<ValueType> inferSubgraph(Graph body, List<ValueType> bodyInputTypes) {
         return subgraphs.infer(body, bodyInputTypes);
+    }
+
+    /** Like {@link #inferSubgraph}, with the output values the engine could tell (all null when it tells none). */
+    public SubgraphResult inferSubgraphWithValues(Graph body, List<ValueType> bodyInputTypes) {
+        if (subgraphs instanceof SubgraphValueInferrer v) {
+            return v.inferWithValues(body, bodyInputTypes);
+        }
+        List<ValueType> types = subgraphs.infer(body, bodyInputTypes);
+        return new SubgraphResult(types, Arrays.asList(new TensorValue[types.size()]));
     }
 
     public void warn(String message) {

@@ -146,7 +146,7 @@ public final class ShapeInference {
         int opset = opsets.getOrDefault(node.domain(), node.domain().isEmpty()
                 ? opsets.getOrDefault("ai.onnx", 1) : 1);
         InferenceContext ctx = new InferenceContext(node, opset, inTypes, inValues,
-                (body, bodyInputs) -> inferSubgraph(body, bodyInputs, scope));
+                (InferenceContext.SubgraphValueInferrer) (body, bodyInputs) -> inferSubgraph(body, bodyInputs, scope));
         ShapeRule rule = rules.find(node, opset);
         if (rule == null) {
             unknownOps.merge(node.qualifiedOpType(), 1, Integer::sum);
@@ -222,7 +222,7 @@ public final class ShapeInference {
         return inferred;
     }
 
-    private List<ValueType> inferSubgraph(Graph body, List<ValueType> bodyInputTypes, Scope outer) {
+    private InferenceContext.SubgraphResult inferSubgraph(Graph body, List<ValueType> bodyInputTypes, Scope outer) {
         Scope inner = new Scope(outer);
         List<ValueInfo> inputs = body.inputs();
         for (int i = 0; i < inputs.size(); i++) {
@@ -234,10 +234,12 @@ public final class ShapeInference {
                 body.initializers());
         inferGraph(withoutInputs, inner, false);
         List<ValueType> out = new ArrayList<>();
+        List<TensorValue> values = new ArrayList<>();
         for (ValueInfo o : body.outputs()) {
             out.add(inner.type(o.name()));
+            values.add(inner.value(o.name()));
         }
-        return out;
+        return new InferenceContext.SubgraphResult(out, values);
     }
 
     /**

@@ -284,6 +284,25 @@ class TensorOpsTest {
     }
 
     @Test
+    void ifWithKnownConditionPassesBranchValues() {
+        // cond = true: the then branch's Constant [3,4] flows out as a value and feeds Reshape:
+        // x [2,6] (12 elements) reshaped to [3,4]
+        Node thenConst = new Node("tc", "Constant", "", List.of(), List.of("ts"),
+                Map.of("value_ints", Attribute.ofInts("value_ints", 3, 4)), Map.of(), "");
+        Graph thenG = new Graph("then", List.of(thenConst), List.of(), List.of(new ValueInfo("ts", null)),
+                List.of(), List.of());
+        Node elseConst = new Node("ec", "Constant", "", List.of(), List.of("es"),
+                Map.of("value_ints", Attribute.ofInts("value_ints", 12)), Map.of(), "");
+        Graph elseG = new Graph("else", List.of(elseConst), List.of(), List.of(new ValueInfo("es", null)),
+                List.of(), List.of());
+        ShapedGraph g = new G().input("x", 2, 6).scalar("cond", DType.BOOL, 1)
+                .node("If", List.of("cond"), List.of("s"), Attribute.ofGraph("then_branch", thenG),
+                        Attribute.ofGraph("else_branch", elseG))
+                .node("Reshape", List.of("x", "s"), List.of("y")).run();
+        assertThat(shape(g, "y")).isEqualTo(Shape.of(3, 4));
+    }
+
+    @Test
     void loopStacksScanOutputsOverKnownTripCount() {
         // Loop M=5, body passes cond through and emits a [1] float per iteration → scan output [5,1]
         Node identity = new Node("id", "Identity", "", List.of("cond_in"), List.of("cond_out"), Map.of(), Map.of(), "");
