@@ -123,9 +123,19 @@ final class InputBinding {
                     shape = shape.withDim(0, Dim.of(options.batch()));
                 }
             }
+            if (options.batch() == null && shape != null && shape.rank() > 0
+                    && shape.dim(0) instanceof Dim.Symbolic s) {
+                // costs need sizes: a free batch symbol defaults to 1, as torchinfo's examples do
+                Long bound = symbols.get(s.name());
+                shape = shape.withDim(0, Dim.of(bound == null ? 1 : bound));
+                if (bound == null) {
+                    symbols.put(s.name(), 1L);
+                    warnings.add("input '" + in.name() + "' has a symbolic batch dimension '" + s.name()
+                            + "'; assuming 1 (use --batch N)");
+                }
+            }
             out.put(in.name(), new TensorType(declared.dtype(), shape));
         }
-        // symbols bound by --batch on the leading dim apply to other inputs' same symbol
         return new Result(out, warnings);
     }
 }
