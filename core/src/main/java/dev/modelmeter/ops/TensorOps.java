@@ -20,7 +20,9 @@ import java.util.Map;
 /**
  * Tensor layout and construction: Shape, Reshape and the other views, Concat, Split, Expand, Tile,
  * Pad, Constant, ConstantOfShape, Range, Identity, DepthToSpace… These move or make data and do no
- * arithmetic, so they cost nothing and autograd saves nothing for them. Their rules propagate small
+ * arithmetic, so they cost nothing and autograd saves nothing for them. Views are PyTorch's: reshape,
+ * flatten, squeeze, unsqueeze, transpose, expand, identity, slicing and split (whose outputs are all
+ * views of the input). Their rules propagate small
  * known values, which is what resolves the Shape → Gather → Concat → Reshape chains exporters emit.
  * Indexing ({@link IndexingOps}), resizing ({@link ResizeOps}) and sequence/optional operators
  * ({@link SequenceOps}) are registered from here too.
@@ -39,7 +41,7 @@ public final class TensorOps implements OpFamily {
                 OpDef.op("Transpose").shape(TensorOps::transpose).view().saves(AutogradRule.NOTHING),
                 OpDef.op("Identity").shape(TensorOps::identity).view().saves(AutogradRule.NOTHING),
                 OpDef.op("Concat").shape(TensorOps::concat).saves(AutogradRule.NOTHING),
-                OpDef.op("Split").shape(TensorOps::split).constants(1).saves(AutogradRule.NOTHING),
+                OpDef.op("Split").shape(TensorOps::split).constants(1).view().saves(AutogradRule.NOTHING),
                 OpDef.op("Expand").shape(TensorOps::expand).constants(1).view().saves(AutogradRule.NOTHING),
                 OpDef.op("Tile").shape(TensorOps::tile).constants(1).saves(AutogradRule.NOTHING),
                 OpDef.op("Pad").shape(TensorOps::pad).constants(1, 2, 3).saves(AutogradRule.NOTHING),
