@@ -246,6 +246,18 @@ class TensorOpsTest {
     }
 
     @Test
+    void resizeLinearCostsTwoFlopsPerTap() {
+        // [1,1,2,2] → [1,1,4,4] linear: 2 axes change, 2^2 = 4 taps; 16 outputs × 4 taps × 2 = 128 other FLOPs
+        Node n = new Node("r", "Resize", "", List.of("x", "", "s"), List.of("y"),
+                Map.of("mode", Attribute.ofString("mode", "linear")), Map.of(), "");
+        Cost c = OpRegistry.standard().find(n).cost().cost(new CostContext(n, 19,
+                Arrays.asList(TensorType.of(DType.FLOAT, 1, 1, 2, 2), null, TensorType.of(DType.FLOAT, 4)),
+                List.of(TensorType.of(DType.FLOAT, 1, 1, 4, 4))));
+        assertThat(c.otherFlops()).isEqualTo(128);
+        assertThat(c.macs()).isZero();
+    }
+
+    @Test
     void concatSumsAxisAndChecksOthers() {
         // [2,3] ++ [2,5] on axis 1 → [2,8]; [2,3] ++ [4,3] on axis 1 fails
         ShapedGraph g = new G().input("a", 2, 3).input("b", 2, 5)
