@@ -373,6 +373,8 @@ public final class TensorOps implements OpFamily {
         TensorValue v = ctx.inputValue(0);
         if (v != null) {
             ctx.outputValue(0, v);
+        } else if (ctx.inputContents(0) != null) {
+            ctx.outputContents(0, ctx.inputContents(0), TypeUnion::element);
         } else {
             ctx.output(0, t);
         }

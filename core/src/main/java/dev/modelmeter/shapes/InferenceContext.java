@@ -52,6 +52,10 @@ public final class InferenceContext {
 
     private final long rebatchFactor;
 
+    /** Element types, in order, of sequence inputs whose elements are known one by one (null entries otherwise). */
+    private List<List<ValueType>> inputContents = List.of();
+    private final List<List<ValueType>> outputContents = new ArrayList<>();
+
     public InferenceContext(Node node, int opset, List<ValueType> inputTypes, List<TensorValue> inputValues,
                             SubgraphInferrer subgraphs) {
         this(node, opset, inputTypes, inputValues, subgraphs, 1);
@@ -67,6 +71,41 @@ public final class InferenceContext {
         this.outputTypes = new ValueType[node.outputs().size()];
         this.outputValues = new TensorValue[node.outputs().size()];
         this.subgraphs = subgraphs;
+        for (int i = 0; i < node.outputs().size(); i++) {
+            outputContents.add(null);
+        }
+    }
+
+    /** The engine tells which sequence inputs have known contents (one entry per input, null when unknown). */
+    public void setInputContents(List<List<ValueType>> contents) {
+        this.inputContents = new ArrayList<>(contents);
+    }
+
+    /** The element types, in order, of sequence input {@code i}, or null when only its element type is known. */
+    public List<ValueType> inputContents(int i) {
+        return hasInput(i) && i < inputContents.size() ? inputContents.get(i) : null;
+    }
+
+    /**
+     * Sets output {@code i} to a sequence of exactly these elements; its type's element covers them all
+     * ({@code elementUnion} merges two element types; an empty sequence has a null element type).
+     */
+    public void outputContents(int i, List<ValueType> elements, java.util.function.BinaryOperator<ValueType> elementUnion) {
+        if (i < outputTypes.length && elements.stream().anyMatch(java.util.Objects::isNull)) {
+            outputTypes[i] = null; // an element of unknown type: nothing to tell
+        } else if (i < outputTypes.length) {
+            ValueType element = null;
+            for (ValueType e : elements) {
+                element = element == null ? e : elementUnion.apply(element, e);
+            }
+            outputTypes[i] = new ValueType.SequenceType(element);
+            outputContents.set(i, List.copyOf(elements));
+        }
+    }
+
+    /** The known contents of output {@code i}, or null. */
+    public List<ValueType> outputContents(int i) {
+        return outputContents.get(i);
     }
 
     /**

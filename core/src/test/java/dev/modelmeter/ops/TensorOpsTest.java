@@ -351,4 +351,40 @@ class TensorOpsTest {
         assertThat(s1).isEqualTo(new ValueType.SequenceType(TensorType.of(DType.FLOAT, 3)));
         assertThat(shape(g, "y")).isEqualTo(Shape.of(3));
     }
+
+    @Test
+    void knownSequenceContentsMakeConcatAndAtExact() {
+        // SequenceConstruct(a [2,3,4], b [2,5,4]); insert c [2,1,4] at position 0 → [c, a, b];
+        // erase position -1 → [c, a]; length 2; SequenceAt 1 → a [2,3,4];
+        // ConcatFromSequence axis 1 of [c, a] → [2, 1+3, 4] = [2,4,4];
+        // ConcatFromSequence new_axis=1 axis -1 of (a, a) → stacked at the end: [2,3,4,2]
+        ShapedGraph g = new G().input("a", 2, 3, 4).input("b", 2, 5, 4).input("c", 2, 1, 4)
+                .scalar("p0", DType.INT64, 0).scalar("pm1", DType.INT64, -1).scalar("p1", DType.INT64, 1)
+                .node("SequenceConstruct", List.of("a", "b"), List.of("s0"))
+                .node("SequenceInsert", List.of("s0", "c", "p0"), List.of("s1"))
+                .node("SequenceErase", List.of("s1", "pm1"), List.of("s2"))
+                .node("SequenceLength", List.of("s2"), List.of("n"))
+                .node("SequenceAt", List.of("s2", "p1"), List.of("at"))
+                .node("ConcatFromSequence", List.of("s2"), List.of("cat"), Attribute.ofInt("axis", 1))
+                .node("SequenceConstruct", List.of("a", "a"), List.of("aa"))
+                .node("ConcatFromSequence", List.of("aa"), List.of("stack"), Attribute.ofInt("axis", -1),
+                        Attribute.ofInt("new_axis", 1)).run();
+        assertThat(g.values().get("n")).isEqualTo(TensorValue.scalar(2));
+        assertThat(shape(g, "at")).isEqualTo(Shape.of(2, 3, 4));
+        assertThat(shape(g, "cat")).isEqualTo(Shape.of(2, 4, 4));
+        assertThat(shape(g, "stack")).isEqualTo(Shape.of(2, 3, 4, 2));
+    }
+
+    @Test
+    void splitToSequenceWithScalarSplitKeepsTheShorterLastPiece() {
+        // [7,2] split into chunks of 3 along axis 0 → [3,2], [3,2], [1,2]; concatenated back → [7,2]
+        ShapedGraph g = new G().input("x", 7, 2).scalar("k", DType.INT64, 3)
+                .node("SplitToSequence", List.of("x", "k"), List.of("s"))
+                .node("SequenceLength", List.of("s"), List.of("n"))
+                .node("ConcatFromSequence", List.of("s"), List.of("y"), Attribute.ofInt("axis", 0)).run();
+        assertThat(g.values().get("n")).isEqualTo(TensorValue.scalar(3));
+        assertThat(shape(g, "y")).isEqualTo(Shape.of(7, 2));
+        assertThat(g.type("s")).isEqualTo(new ValueType.SequenceType(
+                new TensorType(DType.FLOAT, new Shape(List.of(Dim.unknown(), Dim.of(2))))));
+    }
 }
