@@ -1,0 +1,42 @@
+package dev.modelmeter.dsl;
+
+import dev.modelmeter.graph.Attribute;
+import dev.modelmeter.graph.DType;
+import dev.modelmeter.graph.TensorType;
+import dev.modelmeter.graph.TensorValue;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code torch.nn.Dropout(p)}: ONNX Dropout with a constant {@code ratio}. In an eval network it is kept
+ * as an identity Dropout node (no {@code training_mode}), so the module still shows in per-layer views;
+ * in a training network it has {@code training_mode=true} and a bool mask output.
+ */
+public class Dropout extends Module {
+
+    private final double p;
+
+    /** Dropout(p=0.5). */
+    public Dropout() {
+        this(0.5);
+    }
+
+    /** Dropout(p). */
+    public Dropout(double p) {
+        this.p = p;
+    }
+
+    /** Same shape as the input. */
+    @Override
+    protected Tensor forward(Tensor x) {
+        Network net = x.network();
+        Tensor ratio = net.constant("ratio", new TensorValue(DType.FLOAT, new long[0], new double[] {p}));
+        if (!net.isTraining()) {
+            return net.emit1("Dropout", List.of(x, ratio), List.<Attribute>of(), x.type());
+        }
+        Tensor train = net.constant("training_mode", new TensorValue(DType.BOOL, new long[0], new double[] {1}));
+        return net.emit("Dropout", List.of(x, ratio, train), List.of(),
+                List.of(x.type(), new TensorType(DType.BOOL, x.shape())), Map.of()).get(0);
+    }
+}
