@@ -88,8 +88,9 @@ public final class Zoo {
      * {@link Network#initializerRoles()} filled), in eval or train mode.
      */
     public static Network network(String name, boolean training) {
-        Entry e = entry(name);
-        Network net = new Network(name).training(training);
+        String key = key(name);
+        Entry e = entry(key);
+        Network net = new Network(key).training(training);
         List<Tensor> inputs = e.inputs().apply(net);
         Module root = net.root(e.model().get());
         List<Tensor> outputs = root.applyAll(inputs);
@@ -100,9 +101,12 @@ public final class Zoo {
         return net;
     }
 
+    private static String key(String name) {
+        return name.startsWith("zoo:") ? name.substring(4) : name;
+    }
+
     private static Entry entry(String name) {
-        String key = name.startsWith("zoo:") ? name.substring(4) : name;
-        Entry e = ENTRIES.get(key);
+        Entry e = ENTRIES.get(key(name));
         if (e == null) {
             throw new ModelMeterException("no zoo model '" + name + "'; known: " + String.join(", ", ENTRIES.keySet()));
         }
