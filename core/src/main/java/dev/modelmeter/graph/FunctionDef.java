@@ -3,9 +3,14 @@ package dev.modelmeter.graph;
 import java.util.List;
 import java.util.Map;
 
-/** An ONNX model-local function: a named sub-graph that nodes can call like an operator. */
+/**
+ * An ONNX model-local function: a named sub-graph that nodes can call like an operator.
+ * {@code attributeNames} lists every attribute the function accepts; {@code attributeDefaults} holds
+ * the default values of those that have one (ONNX {@code attribute_proto}).
+ */
 public record FunctionDef(String name, String domain, String overload, List<String> inputs, List<String> outputs,
-                          List<String> attributeNames, List<Node> nodes, Map<String, Integer> opsets) {
+                          List<String> attributeNames, Map<String, Attribute> attributeDefaults, List<Node> nodes,
+                          Map<String, Integer> opsets) {
 
     public FunctionDef {
         domain = domain == null ? "" : domain;
@@ -13,6 +18,7 @@ public record FunctionDef(String name, String domain, String overload, List<Stri
         inputs = List.copyOf(inputs);
         outputs = List.copyOf(outputs);
         attributeNames = List.copyOf(attributeNames);
+        attributeDefaults = Map.copyOf(attributeDefaults);
         nodes = List.copyOf(nodes);
         opsets = Map.copyOf(opsets);
     }

@@ -1,8 +1,481 @@
 package dev.modelmeter.ops;
 
-/** Operator family: see the class name. */
+import dev.modelmeter.graph.Attribute;
+import dev.modelmeter.graph.DType;
+import dev.modelmeter.graph.Dim;
+import dev.modelmeter.graph.Shape;
+import dev.modelmeter.graph.TensorType;
+import dev.modelmeter.shapes.InferenceContext;
+import dev.modelmeter.shapes.Shapes;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.modelmeter.ops.OpDef.op;
+
+/**
+ * Operators outside the tensor, nn and control-flow families: quantisation, random generators,
+ * strings, signal processing (windows, DFT, STFT, mel filters), image decoding, sampling grids,
+ * Col2Im and CenterCropPad, the {@code ai.onnx.ml} operators of the ONNX suite and the
+ * {@code ai.onnx.preview.training} optimisers.
+ *
+ * <p>Cost convention: elementwise ones (quantise, dequantise, Bernoulli, Binarizer) count one
+ * {@code otherFlops} per output element, as {@link ElementwiseOps} does; the others are not costed
+ * (they do not appear in the networks modelmeter measures). None of them saves tensors for
+ * backward: they are not differentiable, or (Det, DFT) not modelled.
+ */
 public final class MiscOps implements OpFamily {
+
+    private static final String ML = "ai.onnx.ml";
+    private static final String TRAINING = "ai.onnx.preview.training";
+
     @Override
-    public void register(OpRegistry registry) {
+    public void register(OpRegistry r) {
+        registerQuantization(r);
+        registerRandom(r);
+        registerStrings(r);
+        registerSignal(r);
+        registerImage(r);
+        registerMl(r);
+        registerTraining(r);
+    }
+
+    // ---------------------------------------------------------------- quantisation
+
+    private void registerQuantization(OpRegistry r) {
+        // y = saturate(round(x / scale) + zero_point): the zero point's type, else output_dtype
+        // (opset 21+), else uint8.
+        r.add(op("QuantizeLinear").shape(ctx -> {
+            TensorType x = ctx.input(0);
+            DType out;
+            if (ctx.hasInput(2)) {
+                out = ctx.input(2).dtype();
+            } else {
+                long code = ctx.intAttr("output_dtype", 0);
+                out = code != 0 ? DType.fromCode((int) code) : DType.UINT8;
+            }
+            ctx.output(0, out, x.shape());
+        }).cost(ElementwiseOps::perElement).saves(AutogradRule.NOTHING).constants(1, 2));
+        // y = (x - zero_point) * scale: the scale's type, unless output_dtype says otherwise.
+        r.add(op("DequantizeLinear").shape(ctx -> {
+            TensorType x = ctx.input(0);
+            long code = ctx.intAttr("output_dtype", 0);
+            DType out = code != 0 ? DType.fromCode((int) code) : ctx.input(1).dtype();
+            ctx.output(0, out, x.shape());
+        }).cost(ElementwiseOps::perElement).saves(AutogradRule.NOTHING).constants(1, 2));
+        r.add(op("DynamicQuantizeLinear").shape(ctx -> {
+            TensorType x = ctx.input(0);
+            ctx.output(0, DType.UINT8, x.shape());
+            ctx.output(1, DType.FLOAT, Shape.SCALAR);
+            ctx.output(2, DType.UINT8, Shape.SCALAR);
+        }).cost(ElementwiseOps::perElement).saves(AutogradRule.NOTHING));
+    }
+
+    // ---------------------------------------------------------------- random
+
+    private void registerRandom(OpRegistry r) {
+        for (String name : List.of("Bernoulli", "RandomUniformLike", "RandomNormalLike")) {
+            r.add(op(name).shape(ctx -> {
+                TensorType x = ctx.input(0);
+                ctx.output(0, dtypeAttr(ctx, "dtype", x.dtype()), x.shape());
+            }).cost(ElementwiseOps::perElement).saves(AutogradRule.NOTHING));
+        }
+        for (String name : List.of("RandomUniform", "RandomNormal")) {
+            r.add(op(name).shape(ctx -> {
+                long[] shape = ctx.intsAttr("shape");
+                if (shape == null) {
+                    throw ctx.fail("attribute 'shape' is required");
+                }
+                ctx.output(0, dtypeAttr(ctx, "dtype", DType.FLOAT), Shape.of(shape));
+            }).cost(ElementwiseOps::perElement).saves(AutogradRule.NOTHING));
+        }
+        // Multinomial: [batch, classes] → [batch, sample_size] of int32 (or dtype).
+        r.add(op("Multinomial").shape(ctx -> {
+            TensorType x = ctx.input(0);
+            DType out = dtypeAttr(ctx, "dtype", DType.INT32);
+            Dim samples = Dim.of(ctx.intAttr("sample_size", 1));
+            ctx.output(0, out, x.shape() == null ? null : new Shape(List.of(x.shape().dim(0), samples)));
+        }).saves(AutogradRule.NOTHING));
+        r.add(op("EyeLike").shape(ctx -> {
+            TensorType x = ctx.input(0);
+            if (x.shape() != null && x.shape().rank() != 2) {
+                throw ctx.fail("input must be 2-D, got rank " + x.shape().rank());
+            }
+            ctx.output(0, dtypeAttr(ctx, "dtype", x.dtype()), x.shape());
+        }).saves(AutogradRule.NOTHING));
+        // Det: [*, M, M] → [*].
+        r.add(op("Det").shape(ctx -> {
+            TensorType x = ctx.input(0);
+            Shape s = x.shape();
+            if (s == null) {
+                ctx.output(0, x.dtype(), null);
+                return;
+            }
+            if (s.rank() < 2) {
+                throw ctx.fail("input must have rank >= 2, got " + s.rank());
+            }
+            ctx.output(0, x.dtype(), new Shape(s.dims().subList(0, s.rank() - 2)));
+        }));
+    }
+
+    // ---------------------------------------------------------------- strings
+
+    private void registerStrings(OpRegistry r) {
+        // Stopwords remove a data-dependent number of strings: the last size is then unknown.
+        r.add(op("StringNormalizer").shape(ctx -> {
+            TensorType x = ctx.input(0);
+            Attribute stop = ctx.attr("stopwords");
+            Shape s = x.shape();
+            if (s != null && stop != null && !stop.strings().isEmpty() && s.rank() > 0) {
+                s = s.withDim(s.rank() - 1, Dim.unknown());
+            }
+            ctx.output(0, DType.STRING, s);
+        }).saves(AutogradRule.NOTHING));
+        r.add(op("RegexFullMatch").shape(ctx -> ctx.output(0, DType.BOOL, ctx.input(0).shape()))
+                .saves(AutogradRule.NOTHING));
+        r.add(op("StringConcat").shape(ElementwiseOps.broadcastRule(ElementwiseOps.fixed(DType.STRING), null))
+                .saves(AutogradRule.NOTHING));
+        // StringSplit: Y has one more axis, as long as the most substrings any element splits into
+        // (data-dependent; 0 when there are no elements); Z counts them per element.
+        r.add(op("StringSplit").shape(ctx -> {
+            TensorType x = ctx.input(0);
+            Shape s = x.shape();
+            if (s == null) {
+                ctx.output(0, DType.STRING, null);
+                ctx.output(1, DType.INT64, null);
+                return;
+            }
+            List<Dim> dims = new ArrayList<>(s.dims());
+            dims.add(s.numel().isPresent() && s.numel().getAsLong() == 0 ? Dim.of(0) : Dim.unknown());
+            ctx.output(0, DType.STRING, new Shape(dims));
+            ctx.output(1, DType.INT64, s);
+        }).saves(AutogradRule.NOTHING));
+        // TfIdfVectorizer: [C] → [max(ngram_indexes)+1], [N, C] → [N, max+1], float.
+        r.add(op("TfIdfVectorizer").shape(ctx -> {
+            TensorType x = ctx.input(0);
+            long[] idx = ctx.intsAttr("ngram_indexes");
+            long size = 0;
+            if (idx != null) {
+                for (long i : idx) {
+                    size = Math.max(size, i + 1);
+                }
+            }
+            Shape s = x.shape();
+            if (s == null) {
+                ctx.output(0, DType.FLOAT, null);
+            } else if (s.rank() == 1) {
+                ctx.output(0, DType.FLOAT, Shape.of(size));
+            } else if (s.rank() == 2) {
+                ctx.output(0, DType.FLOAT, new Shape(List.of(s.dim(0), Dim.of(size))));
+            } else {
+                throw ctx.fail("input must be 1-D or 2-D, got rank " + s.rank());
+            }
+        }).saves(AutogradRule.NOTHING));
+    }
+
+    // ---------------------------------------------------------------- signal processing
+
+    private void registerSignal(OpRegistry r) {
+        // Windows: a 1-D tensor of `size` (a scalar input) elements of output_datatype (float).
+        for (String name : List.of("HannWindow", "HammingWindow", "BlackmanWindow")) {
+            r.add(op(name).shape(ctx -> {
+                long[] size = ctx.inputLongs(0);
+                Dim n = size != null && size.length == 1 ? Dim.of(size[0]) : Dim.unknown();
+                ctx.output(0, dtypeAttr(ctx, "output_datatype", DType.FLOAT), new Shape(List.of(n)));
+            }).saves(AutogradRule.NOTHING).constants(0));
+        }
+        r.add(op("MelWeightMatrix").shape(ctx -> {
+            long[] bins = ctx.inputLongs(0);
+            long[] dft = ctx.inputLongs(1);
+            Dim rows = dft != null && dft.length == 1 ? Dim.of(dft[0] / 2 + 1) : Dim.unknown();
+            Dim cols = bins != null && bins.length == 1 ? Dim.of(bins[0]) : Dim.unknown();
+            ctx.output(0, dtypeAttr(ctx, "output_datatype", DType.FLOAT), new Shape(List.of(rows, cols)));
+        }).saves(AutogradRule.NOTHING).constants(0, 1, 2, 3, 4));
+        r.add(op("DFT").shape(MiscOps::dft).constants(1, 2));
+        r.add(op("STFT").shape(MiscOps::stft).constants(1, 3));
+    }
+
+    /**
+     * DFT over [batch, ..., signal, 1|2]: the last axis becomes 2 (complex), or 1 for an inverse
+     * one-sided (irfft) transform; the transformed axis becomes dft_length (default: its size), cut
+     * to floor(n/2)+1 for a forward one-sided transform, or 2(n−1) for an inverse one-sided one
+     * without dft_length. The axis is an attribute (default 1) before opset 20, an input
+     * (default −2) from 20 on.
+     */
+    private static void dft(InferenceContext ctx) {
+        TensorType x = ctx.input(0);
+        Shape s = x.shape();
+        if (s == null) {
+            ctx.output(0, x.dtype(), null);
+            return;
+        }
+        int rank = s.rank();
+        if (rank < 2) {
+            throw ctx.fail("input must have rank >= 2, got " + rank);
+        }
+        boolean inverse = ctx.intAttr("inverse", 0) != 0;
+        boolean onesided = ctx.intAttr("onesided", 0) != 0;
+        Integer axis;
+        if (ctx.opset() < 20) {
+            axis = Shapes.axis(ctx, ctx.intAttr("axis", 1), rank);
+        } else if (!ctx.hasInput(2)) {
+            axis = rank - 2;
+        } else {
+            long[] a = ctx.inputLongs(2);
+            axis = a != null && a.length == 1 ? Shapes.axis(ctx, a[0], rank) : null;
+        }
+        Dim length = null; // null: dft_length not given
+        if (ctx.hasInput(1)) {
+            long[] l = ctx.inputLongs(1);
+            length = l != null && l.length == 1 ? Dim.of(l[0]) : Dim.unknown();
+        }
+        List<Dim> dims = new ArrayList<>(s.dims());
+        dims.set(rank - 1, Dim.of(inverse && onesided ? 1 : 2));
+        if (axis == null) {
+            if (length != null || onesided) {
+                for (int i = 0; i < rank - 1; i++) {
+                    dims.set(i, i == 0 ? dims.get(0) : Dim.unknown());
+                }
+            }
+        } else {
+            Dim n = length != null ? length : s.dim(axis);
+            Dim out;
+            if (onesided && !inverse) {
+                out = n.isKnown() ? Dim.of(n.value() / 2 + 1) : Dim.unknown();
+            } else if (onesided && length == null) {
+                out = n.isKnown() ? Dim.of(2 * (n.value() - 1)) : Dim.unknown();
+            } else {
+                out = n;
+            }
+            dims.set(axis, out);
+        }
+        ctx.output(0, x.dtype(), new Shape(dims));
+    }
+
+    /**
+     * STFT(signal [batch, length, 1|2], frame_step, window?, frame_length?) → [batch, frames, bins, 2]
+     * with frames = floor((length − frame_length) / frame_step) + 1 and bins = floor(frame_length/2)+1
+     * when one-sided (the default), else frame_length. The frame length is the window's length when
+     * no frame_length is given.
+     */
+    private static void stft(InferenceContext ctx) {
+        TensorType x = ctx.input(0);
+        Shape s = x.shape();
+        if (s == null) {
+            ctx.output(0, x.dtype(), null);
+            return;
+        }
+        if (s.rank() != 3) {
+            throw ctx.fail("signal must be [batch, length, 1 or 2], got rank " + s.rank());
+        }
+        long[] step = ctx.inputLongs(1);
+        Dim frameLength = Dim.unknown();
+        if (ctx.hasInput(3)) {
+            long[] fl = ctx.inputLongs(3);
+            frameLength = fl != null && fl.length == 1 ? Dim.of(fl[0]) : Dim.unknown();
+        } else if (ctx.hasInput(2) && ctx.input(2).shape() != null && ctx.input(2).shape().rank() == 1) {
+            frameLength = ctx.input(2).shape().dim(0);
+        }
+        Dim frames = Dim.unknown();
+        Dim len = s.dim(1);
+        if (frameLength.isKnown() && len.isKnown() && step != null && step.length == 1 && step[0] > 0) {
+            frames = Dim.of(Math.floorDiv(len.value() - frameLength.value(), step[0]) + 1);
+        }
+        boolean onesided = ctx.intAttr("onesided", 1) != 0;
+        Dim bins = !frameLength.isKnown() ? Dim.unknown()
+                : onesided ? Dim.of(frameLength.value() / 2 + 1) : frameLength;
+        ctx.output(0, x.dtype(), new Shape(List.of(s.dim(0), frames, bins, Dim.of(2))));
+    }
+
+    // ---------------------------------------------------------------- images and grids
+
+    private void registerImage(OpRegistry r) {
+        // ImageDecoder: [height, width, channels] uint8; only the channel count is known beforehand.
+        r.add(op("ImageDecoder").shape(ctx -> {
+            ctx.input(0);
+            long channels = "Grayscale".equals(ctx.stringAttr("pixel_format", "RGB")) ? 1 : 3;
+            ctx.output(0, DType.UINT8, new Shape(List.of(Dim.unknown(), Dim.unknown(), Dim.of(channels))));
+        }).saves(AutogradRule.NOTHING));
+        // AffineGrid(theta [N,2,3] | [N,3,4], size [N,C,H,W] | [N,C,D,H,W]) → [N,H,W,2] | [N,D,H,W,3].
+        r.add(op("AffineGrid").shape(ctx -> {
+            TensorType theta = ctx.input(0);
+            long[] size = ctx.inputLongs(1);
+            int spatial;
+            if (size != null) {
+                spatial = size.length - 2;
+            } else if (ctx.input(1).isFullyKnown() && ctx.input(1).shape().rank() == 1) {
+                spatial = (int) ctx.input(1).shape().dim(0).value() - 2;
+            } else if (theta.shape() != null && theta.shape().rank() == 3 && theta.shape().dim(1).isKnown()) {
+                spatial = (int) theta.shape().dim(1).value();
+            } else {
+                ctx.output(0, theta.dtype(), null);
+                return;
+            }
+            if (spatial != 2 && spatial != 3) {
+                throw ctx.fail("only 2-D and 3-D grids exist, got " + spatial + " spatial dims");
+            }
+            List<Dim> dims = new ArrayList<>();
+            dims.add(size != null ? Dim.of(size[0])
+                    : theta.shape() != null && theta.shape().rank() == 3 ? theta.shape().dim(0) : Dim.unknown());
+            for (int i = 0; i < spatial; i++) {
+                dims.add(size != null ? Dim.of(size[2 + i]) : Dim.unknown());
+            }
+            dims.add(Dim.of(spatial));
+            ctx.output(0, theta.dtype(), new Shape(dims));
+        }).constants(1));
+        // Col2Im(input [N, C·∏block, L], image_shape, block_shape) → [N, C, *image_shape].
+        r.add(op("Col2Im").shape(ctx -> {
+            TensorType x = ctx.input(0);
+            long[] image = ctx.inputLongs(1);
+            long[] block = ctx.inputLongs(2);
+            Shape s = x.shape();
+            int spatial = image != null ? image.length : block != null ? block.length : -1;
+            if (spatial < 0 && ctx.input(1).isFullyKnown() && ctx.input(1).shape().rank() == 1) {
+                spatial = (int) ctx.input(1).shape().dim(0).value();
+            }
+            if (s == null || spatial < 0) {
+                ctx.output(0, x.dtype(), null);
+                return;
+            }
+            if (s.rank() != 3) {
+                throw ctx.fail("input must be [N, C*prod(block_shape), L], got rank " + s.rank());
+            }
+            List<Dim> dims = new ArrayList<>();
+            dims.add(s.dim(0));
+            Dim channels = Dim.unknown();
+            if (block != null && s.dim(1).isKnown()) {
+                long prod = 1;
+                for (long b : block) {
+                    prod *= b;
+                }
+                if (prod <= 0 || s.dim(1).value() % prod != 0) {
+                    throw ctx.fail("dimension 1 (" + s.dim(1) + ") is not a multiple of the block size " + prod);
+                }
+                channels = Dim.of(s.dim(1).value() / prod);
+            }
+            dims.add(channels);
+            for (int i = 0; i < spatial; i++) {
+                dims.add(image != null ? Dim.of(image[i]) : Dim.unknown());
+            }
+            ctx.output(0, x.dtype(), new Shape(dims));
+        }).constants(1, 2));
+        // CenterCropPad(input, shape): the sizes at `axes` (default: all) become `shape`.
+        r.add(op("CenterCropPad").shape(ctx -> {
+            TensorType x = ctx.input(0);
+            long[] target = ctx.inputLongs(1);
+            Shape s = x.shape();
+            if (s == null) {
+                ctx.output(0, x.dtype(), null);
+                return;
+            }
+            int rank = s.rank();
+            long[] axes = ctx.intsAttr("axes");
+            if (axes == null) {
+                axes = new long[rank];
+                for (int i = 0; i < rank; i++) {
+                    axes[i] = i;
+                }
+            }
+            List<Dim> dims = new ArrayList<>(s.dims());
+            for (int i = 0; i < axes.length; i++) {
+                int a = Shapes.axis(ctx, axes[i], rank);
+                dims.set(a, target != null && i < target.length ? Dim.of(target[i]) : Dim.unknown());
+            }
+            ctx.output(0, x.dtype(), new Shape(dims));
+        }).constants(1));
+    }
+
+    // ---------------------------------------------------------------- ai.onnx.ml
+
+    private void registerMl(OpRegistry r) {
+        // LabelEncoder maps each element; the output type is that of the values_* attribute given.
+        r.add(op(ML, "LabelEncoder").shape(ctx -> {
+            TensorType x = ctx.input(0);
+            DType out;
+            if (ctx.hasAttr("values_tensor") && ctx.attr("values_tensor").t() != null) {
+                out = ctx.attr("values_tensor").t().dtype();
+            } else if (ctx.hasAttr("values_strings")) {
+                out = DType.STRING;
+            } else if (ctx.hasAttr("values_int64s")) {
+                out = DType.INT64;
+            } else if (ctx.hasAttr("values_floats")) {
+                out = DType.FLOAT;
+            } else {
+                out = ctx.opset() < 2 ? (x.dtype() == DType.STRING ? DType.INT64 : DType.STRING) : DType.UNDEFINED;
+            }
+            ctx.output(0, out, x.shape());
+        }).saves(AutogradRule.NOTHING));
+        // ArrayFeatureExtractor(X [..., F], Y indices) → [..., |Y|] (a 1-D X gives [1, |Y|]).
+        r.add(op(ML, "ArrayFeatureExtractor").shape(ctx -> {
+            TensorType x = ctx.input(0);
+            TensorType y = ctx.input(1);
+            Shape s = x.shape();
+            Dim k = y.shape() == null ? Dim.unknown() : Shapes.product(y.shape(), 0, y.shape().rank());
+            if (s == null) {
+                ctx.output(0, x.dtype(), null);
+                return;
+            }
+            List<Dim> dims = new ArrayList<>();
+            if (s.rank() <= 1) {
+                dims.add(Dim.of(1));
+            } else {
+                dims.addAll(s.dims().subList(0, s.rank() - 1));
+            }
+            dims.add(k);
+            ctx.output(0, x.dtype(), new Shape(dims));
+        }).saves(AutogradRule.NOTHING));
+        r.add(op(ML, "Binarizer").shape(ctx -> ctx.output(0, ctx.input(0)))
+                .cost(ElementwiseOps::perElement).saves(AutogradRule.NOTHING));
+        // TreeEnsemble (ml opset 5): [N, F] → [N, n_targets] of X's type.
+        r.add(op(ML, "TreeEnsemble").shape(ctx -> {
+            TensorType x = ctx.input(0);
+            Dim targets = ctx.hasAttr("n_targets") ? Dim.of(ctx.intAttr("n_targets", 1)) : Dim.unknown();
+            Dim n = x.shape() != null && x.shape().rank() >= 1 ? x.shape().dim(0) : Dim.unknown();
+            ctx.output(0, x.dtype(), new Shape(List.of(n, targets)));
+        }).saves(AutogradRule.NOTHING));
+    }
+
+    // ---------------------------------------------------------------- training optimisers
+
+    /**
+     * Adagrad(R, T, X…, G…, H…) → X_new…, H_new…; Adam(R, T, X…, G…, V…, H…) → X_new…, V_new…,
+     * H_new…; Momentum(R, T, X…, G…, V…) → X_new…, V_new…. Each output has the type of the input
+     * group it updates.
+     */
+    private void registerTraining(OpRegistry r) {
+        optimizer(r, "Adagrad", 3, new int[] {0, 2});
+        optimizer(r, "Adam", 4, new int[] {0, 2, 3});
+        optimizer(r, "Momentum", 3, new int[] {0, 2});
+    }
+
+    private static void optimizer(OpRegistry r, String name, int groups, int[] outputGroups) {
+        r.add(op(TRAINING, name).shape(ctx -> {
+            int tensors = ctx.inputCount() - 2;
+            if (tensors <= 0 || tensors % groups != 0) {
+                throw ctx.fail("expects R, T and " + groups + " groups of tensors, got " + ctx.inputCount() + " inputs");
+            }
+            int n = tensors / groups;
+            for (int o = 0; o < ctx.outputCount(); o++) {
+                int group = o / n;
+                if (group >= outputGroups.length) {
+                    throw ctx.fail("has more outputs than " + outputGroups.length + " groups of " + n);
+                }
+                ctx.output(o, ctx.input(2 + outputGroups[group] * n + o % n));
+            }
+        }).saves(AutogradRule.NOTHING));
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** An element-type attribute (a TensorProto.DataType number), or the fallback when absent. */
+    private static DType dtypeAttr(InferenceContext ctx, String name, DType fallback) {
+        if (!ctx.hasAttr(name)) {
+            return fallback;
+        }
+        DType t = DType.fromCode((int) ctx.intAttr(name, 0));
+        if (t == DType.UNDEFINED) {
+            throw ctx.fail("'" + name + "' names no known element type");
+        }
+        return t;
     }
 }

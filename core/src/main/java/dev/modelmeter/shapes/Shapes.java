@@ -121,4 +121,91 @@ public final class Shapes {
         }
         return out;
     }
+
+    // ---- convolution, pooling and matrix-product shapes (used by NnOps) ----
+
+    /**
+     * Spatial output sizes of a sliding window (convolution or pooling) over {@code x}'s axes 2..rank,
+     * reading the node's {@code strides}, {@code dilations}, {@code pads} and {@code auto_pad}
+     * attributes (ONNX defaults: 1, 1, 0, NOTSET). {@code kernel} may hold unknown dims; an unknown
+     * input size or kernel size gives an unknown output size. SAME_UPPER/SAME_LOWER give
+     * {@code ceil(in / stride)}, VALID pads nothing, NOTSET uses {@code pads}.
+     */
+    public static List<Dim> windowOutputs(InferenceContext ctx, Shape x, List<Dim> kernel, boolean ceilMode) {
+        int n = x.rank() - 2;
+        if (kernel.size() != n) {
+            throw ctx.fail("kernel has " + kernel.size() + " spatial dims but the input has " + n);
+        }
+        long[] strides = attrOrFill(ctx, "strides", n, 1);
+        long[] dilations = attrOrFill(ctx, "dilations", n, 1);
+        long[] pads = attrOrFill(ctx, "pads", 2 * n, 0);
+        String autoPad = ctx.stringAttr("auto_pad", "NOTSET");
+        List<Dim> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            if (strides[i] < 1 || dilations[i] < 1) {
+                throw ctx.fail("strides and dilations must be positive");
+            }
+            Dim in = x.dim(2 + i);
+            Dim k = kernel.get(i);
+            if (autoPad.equals("SAME_UPPER") || autoPad.equals("SAME_LOWER")) {
+                out.add(in.isKnown() ? Dim.of(Math.floorDiv(in.value() + strides[i] - 1, strides[i])) : Dim.unknown());
+                continue;
+            }
+            if (!in.isKnown() || !k.isKnown()) {
+                out.add(Dim.unknown());
+                continue;
+            }
+            boolean valid = autoPad.equals("VALID");
+            long size = windowOutput(in.value(), k.value(), strides[i], valid ? 0 : pads[i], valid ? 0 : pads[i + n],
+                    dilations[i], ceilMode);
+            if (size < 0) {
+                throw ctx.fail("window of size " + k.value() + " (dilation " + dilations[i]
+                        + ") is larger than the padded input " + in.value() + " on spatial axis " + i);
+            }
+            out.add(Dim.of(size));
+        }
+        return out;
+    }
+
+    /** A list attribute of exactly {@code n} ints, or {@code n} copies of {@code fill} when absent. */
+    public static long[] attrOrFill(InferenceContext ctx, String name, int n, long fill) {
+        long[] v = ctx.intsAttr(name);
+        if (v == null || v.length == 0) {
+            long[] out = new long[n];
+            java.util.Arrays.fill(out, fill);
+            return out;
+        }
+        if (v.length != n) {
+            throw ctx.fail("attribute " + name + " has " + v.length + " values, expected " + n);
+        }
+        return v;
+    }
+
+    /**
+     * Output shape of numpy-style {@code matmul(a, b)}: a 1-D operand is promoted to a matrix (a row for
+     * {@code a}, a column for {@code b}) and that dim is dropped from the result; the batch dims
+     * broadcast. Fails when the two known contraction sizes differ.
+     */
+    public static Shape matmul(InferenceContext ctx, Shape a, Shape b) {
+        if (a.rank() == 0 || b.rank() == 0) {
+            throw ctx.fail("matmul operands must have rank >= 1, got " + a + " and " + b);
+        }
+        Dim ka = a.dim(a.rank() - 1);
+        Dim kb = b.rank() == 1 ? b.dim(0) : b.dim(b.rank() - 2);
+        if (ka.isKnown() && kb.isKnown() && ka.value() != kb.value()) {
+            throw ctx.fail("matmul contraction sizes differ: " + a + " and " + b);
+        }
+        Shape batchA = new Shape(a.dims().subList(0, Math.max(0, a.rank() - 2)));
+        Shape batchB = new Shape(b.dims().subList(0, Math.max(0, b.rank() - 2)));
+        List<Dim> out = new ArrayList<>(broadcast(ctx, batchA, batchB).dims());
+        if (a.rank() >= 2) {
+            out.add(a.dim(a.rank() - 2));
+        }
+        if (b.rank() >= 2) {
+            out.add(b.dim(b.rank() - 1));
+        }
+        return new Shape(out);
+    }
+
+    // ---- end of NnOps helpers ----
 }

@@ -1,0 +1,61 @@
+package dev.modelmeter.cli;
+
+import dev.modelmeter.ModelMeterException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/**
+ * {@code modelmeter}: exit status 0 on success, 1 when the model cannot be read or analysed, 2 for
+ * bad usage. Errors are one line on stderr; {@code --debug} adds the stack trace.
+ */
+@Command(name = "modelmeter", mixinStandardHelpOptions = true, version = "modelmeter 0.1.0",
+        description = "What a neural network costs: parameters, MACs, memory — from ONNX, the Java DSL or the zoo.",
+        subcommands = {SummaryCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+
+    public static final int OK = 0;
+    public static final int MODEL_ERROR = 1;
+    public static final int USAGE_ERROR = 2;
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the CLI in-process with the given writers; returns the exit status. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExitCodeExceptionMapper(e -> e instanceof ModelMeterException ? MODEL_ERROR : MODEL_ERROR);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            err.println("modelmeter: " + ex.getMessage());
+            err.println("Try 'modelmeter " + (ex.getCommandLine().getCommandName().equals("modelmeter") ? "" :
+                    ex.getCommandLine().getCommandName() + " ") + "--help'.");
+            return USAGE_ERROR;
+        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            boolean debug = parseResult.hasMatchedOption("--debug")
+                    || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug"));
+            if (ex instanceof UsageException) {
+                err.println("modelmeter: " + ex.getMessage());
+                return USAGE_ERROR;
+            }
+            if (ex instanceof ModelMeterException) {
+                err.println("modelmeter: " + ex.getMessage());
+            } else {
+                err.println("modelmeter: internal error: " + ex + " (please report it; --debug shows the trace)");
+            }
+            if (debug) {
+                ex.printStackTrace(err);
+            }
+            err.flush();
+            return MODEL_ERROR;
+        });
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+}

@@ -1,0 +1,50 @@
+package dev.modelmeter.cli;
+
+import dev.modelmeter.analysis.AnalysisOptions;
+import dev.modelmeter.analysis.Analyzer;
+import dev.modelmeter.graph.Shape;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The options every analysing command shares: the model and how to bind its inputs. */
+final class ModelOptions {
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "an .onnx file, or zoo:NAME (see list-zoo)")
+    String model;
+
+    @Option(names = "--batch", paramLabel = "N", description = "size of the leading (batch) dimension of every input")
+    Integer batch;
+
+    @Option(names = "--input", paramLabel = "[NAME=]SHAPE",
+            description = "input shape, e.g. 1x3x224x224 or input_ids=8x128 (repeatable; NAME may be omitted for a one-input model)")
+    List<String> inputs = new ArrayList<>();
+
+    @Option(names = "--ignore-declared-shapes", description = "infer every shape from the inputs alone, never from the file's declarations")
+    boolean ignoreDeclaredShapes;
+
+    @Option(names = "--debug", description = "print stack traces of errors")
+    boolean debug;
+
+    AnalysisOptions toOptions(String freezePattern) {
+        if (batch != null && batch < 1) {
+            throw new UsageException("--batch must be at least 1, got " + batch);
+        }
+        Map<String, Shape> shapes = new LinkedHashMap<>();
+        for (String spec : inputs) {
+            int eq = spec.lastIndexOf('=');
+            String name = eq < 0 ? "" : spec.substring(0, eq);
+            String dims = eq < 0 ? spec : spec.substring(eq + 1);
+            try {
+                shapes.put(name, Analyzer.parseShape(dims));
+            } catch (NumberFormatException e) {
+                throw new UsageException("--input " + spec + ": expected a shape like 1x3x224x224");
+            }
+        }
+        return new AnalysisOptions(batch, shapes, ignoreDeclaredShapes, freezePattern);
+    }
+}

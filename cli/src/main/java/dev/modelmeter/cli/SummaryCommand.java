@@ -1,0 +1,72 @@
+package dev.modelmeter.cli;
+
+import dev.modelmeter.ModelMeter;
+import dev.modelmeter.analysis.Analyzer;
+import dev.modelmeter.analysis.LayerFolding;
+import dev.modelmeter.analysis.ModelSummary;
+import dev.modelmeter.report.SummaryCsv;
+import dev.modelmeter.report.SummaryJson;
+import dev.modelmeter.report.SummaryMarkdown;
+import dev.modelmeter.report.SummaryTable;
+import dev.modelmeter.report.TorchstatStyle;
+import dev.modelmeter.report.TorchsummaryStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.util.concurrent.Callable;
+
+/** {@code modelmeter summary MODEL}: per-layer shapes, parameters, MACs and the totals. */
+@Command(name = "summary", mixinStandardHelpOptions = true,
+        description = "Per-layer output shapes, parameters and MACs, and the totals.")
+final class SummaryCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--depth", paramLabel = "K", description = "fold rows into modules K levels deep (default: leaf modules)")
+    Integer depth;
+
+    @Option(names = "--flat", description = "one row per graph node instead of per module")
+    boolean flat;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+            description = "table, json, csv or md (default: ${DEFAULT-VALUE})")
+    OutputFormat format;
+
+    @Option(names = "--style", paramLabel = "STYLE", defaultValue = "modelmeter",
+            description = "modelmeter, torchsummary or torchstat: print the table a seed tool prints (default: ${DEFAULT-VALUE})")
+    Style style;
+
+    enum Style { modelmeter, torchsummary, torchstat }
+
+    @Override
+    public Integer call() {
+        if (depth != null && depth < 1) {
+            throw new UsageException("--depth must be at least 1");
+        }
+        int rows = flat ? 0 : depth == null ? LayerFolding.LEAVES : depth;
+        var options = model.toOptions(null); // usage errors first, before touching the file
+        ModelSummary s = Analyzer.standard().summarize(ModelMeter.load(model.model), options, rows);
+        String text = style != Style.modelmeter && format == OutputFormat.table
+                ? (style == Style.torchsummary ? TorchsummaryStyle.render(s) : TorchstatStyle.render(s))
+                : switch (format) {
+            case table -> SummaryTable.render(s);
+            case json -> SummaryJson.render(s);
+            case csv -> SummaryCsv.render(s);
+            case md -> SummaryMarkdown.render(s);
+        };
+        spec.commandLine().getOut().print(text);
+        if (format == OutputFormat.table) {
+            for (String w : s.warnings()) {
+                spec.commandLine().getErr().println("warning: " + w);
+            }
+        }
+        return Main.OK;
+    }
+}

@@ -1,0 +1,195 @@
+package dev.modelmeter.analysis;
+
+import dev.modelmeter.graph.DType;
+import dev.modelmeter.graph.InitializerRole;
+import dev.modelmeter.graph.Model;
+import dev.modelmeter.graph.Node;
+import dev.modelmeter.graph.Shape;
+import dev.modelmeter.graph.TensorData;
+import dev.modelmeter.graph.TensorType;
+import dev.modelmeter.graph.ValueInfo;
+import dev.modelmeter.ops.Cost;
+import dev.modelmeter.ops.CostContext;
+import dev.modelmeter.ops.OpDef;
+import dev.modelmeter.ops.OpRegistry;
+import dev.modelmeter.shapes.ShapeInference;
+import dev.modelmeter.shapes.ShapedGraph;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * The summary pipeline: bind the inputs, infer every shape, decide what each stored tensor is, cost
+ * every node, fold nodes into module rows, and add up the totals.
+ */
+public final class Analyzer {
+
+    private final OpRegistry registry;
+
+    public Analyzer(OpRegistry registry) {
+        this.registry = registry;
+    }
+
+    public static Analyzer standard() {
+        return new Analyzer(OpRegistry.standard());
+    }
+
+    /** Binds the inputs as {@code options} say and infers every value's type. */
+    public ShapedGraph shape(Model model, AnalysisOptions options, List<String> warnings) {
+        InputBinding.Result bound = InputBinding.bind(model.graph(), options);
+        warnings.addAll(bound.warnings());
+        return ShapeInference.infer(model.graph(), model.opsets(), registry,
+                new ShapeInference.Options(bound.types(), Map.of(), options.ignoreDeclaredShapes()));
+    }
+
+    /** The whole summary; {@code depth} folds rows into modules ({@link LayerFolding#LEAVES}), 0 means one row per node. */
+    public ModelSummary summarize(Model model, AnalysisOptions options, int depth) {
+        List<String> warnings = new ArrayList<>();
+        ShapedGraph shaped = shape(model, options, warnings);
+        warnings.addAll(shaped.warnings());
+        Map<TensorData, InitializerRole> roles = WeightRoles.assign(model.graph(), shaped.order(), registry);
+        Map<String, TensorData> byName = new HashMap<>();
+        Map<String, InitializerRole> roleByName = new HashMap<>();
+        roles.forEach((t, r) -> {
+            byName.put(t.name(), t);
+            roleByName.put(t.name(), r);
+        });
+
+        List<NodeCost> nodes = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (Node node : shaped.order()) {
+            nodes.add(costOf(node, shaped, byName, roleByName, seen, warnings));
+        }
+        warnings.addAll(BatchWarnings.find(nodes));
+
+        Pattern frozen = options.freezePattern() == null ? null : Pattern.compile(options.freezePattern());
+        long params = 0;
+        long trainable = 0;
+        long paramBytes = 0;
+        long buffers = 0;
+        long bufferBytes = 0;
+        Map<DType, Long> weightBytes = new TreeMap<>();
+        for (var e : roles.entrySet()) {
+            TensorData t = e.getKey();
+            if (e.getValue() == InitializerRole.PARAMETER) {
+                params += t.numel();
+                paramBytes += t.bytes();
+                if (frozen == null || !frozen.matcher(t.name()).matches()) {
+                    trainable += t.numel();
+                }
+            } else if (e.getValue() == InitializerRole.BUFFER) {
+                buffers += t.numel();
+                bufferBytes += t.bytes();
+            } else {
+                continue;
+            }
+            weightBytes.merge(t.dtype(), t.bytes(), Long::sum);
+        }
+        long macs = nodes.stream().mapToLong(NodeCost::macs).sum();
+        long other = nodes.stream().mapToLong(NodeCost::otherFlops).sum();
+
+        Map<String, TensorType> inputs = new LinkedHashMap<>();
+        long inputBytes = 0;
+        for (ValueInfo in : InputBinding.realInputs(model.graph())) {
+            TensorType t = shaped.tensor(in.name());
+            inputs.put(in.name(), t == null ? NodeCost.UNKNOWN : t);
+            inputBytes += t == null ? 0 : t.bytes().orElse(0);
+        }
+        Map<String, TensorType> outputs = new LinkedHashMap<>();
+        Set<String> outputNames = new HashSet<>();
+        for (ValueInfo out : model.graph().outputs()) {
+            TensorType t = shaped.tensor(out.name());
+            outputs.put(out.name(), t == null ? NodeCost.UNKNOWN : t);
+            outputNames.add(out.name());
+        }
+        Set<String> notActivations = new HashSet<>(shaped.values().keySet());
+        model.graph().initializers().forEach(t -> notActivations.add(t.name()));
+        List<Layer> layers = depth == 0 ? LayerFolding.flat(nodes)
+                : LayerFolding.byModule(nodes, outputNames, notActivations, depth);
+        long layerOutputBytes = LayerFolding.byModule(nodes, outputNames, notActivations, LayerFolding.LEAVES).stream()
+                .mapToLong(Layer::outputBytes).sum();
+        if (shaped.isPartial()) {
+            warnings.add("no rule for " + shaped.unknownOps() + ": figures that depend on these nodes are missing (result is partial)");
+        }
+        return new ModelSummary(model, shaped, nodes, layers, inputs, outputs,
+                new ModelSummary.Params(params, trainable, paramBytes), buffers, bufferBytes, macs, other,
+                weightBytes, inputBytes, layerOutputBytes, shaped.unknownOps(), dedupe(warnings));
+    }
+
+    private NodeCost costOf(Node node, ShapedGraph shaped, Map<String, TensorData> weights,
+                            Map<String, InitializerRole> roles, Set<String> seen, List<String> warnings) {
+        List<TensorType> ins = new ArrayList<>();
+        for (String in : node.inputs()) {
+            ins.add(in.isEmpty() ? null : shaped.tensor(in));
+        }
+        List<TensorType> outs = new ArrayList<>();
+        boolean allOutputsKnownValues = !node.outputs().isEmpty();
+        for (String out : node.outputs()) {
+            outs.add(out.isEmpty() ? null : shaped.tensor(out));
+            if (!out.isEmpty() && !shaped.values().containsKey(out)) {
+                allOutputsKnownValues = false;
+            }
+        }
+        long params = 0;
+        long buffers = 0;
+        List<String> paramNames = new ArrayList<>();
+        for (String in : node.inputs()) {
+            TensorData t = weights.get(in);
+            if (t == null || !seen.add(in)) {
+                continue;
+            }
+            InitializerRole r = roles.get(in);
+            if (r == InitializerRole.PARAMETER) {
+                params += t.numel();
+                paramNames.add(in);
+            } else if (r == InitializerRole.BUFFER) {
+                buffers += t.numel();
+            }
+        }
+        OpDef def = registry.find(node);
+        boolean shapesKnown = outs.stream().allMatch(t -> t == null || t.isFullyKnown())
+                && ins.stream().allMatch(t -> t == null || t.isFullyKnown());
+        Cost cost = Cost.ZERO;
+        boolean costKnown = def != null && shapesKnown;
+        if (costKnown) {
+            try {
+                cost = def.cost().cost(new CostContext(node, 0, ins, outs));
+            } catch (RuntimeException e) {
+                costKnown = false;
+                warnings.add(node.opType() + " '" + node.name() + "': cost rule failed (" + e.getMessage() + ")");
+            }
+        }
+        long outputBytes = 0;
+        if (!allOutputsKnownValues && (def == null || !def.view())) {
+            for (TensorType t : outs) {
+                outputBytes += t == null ? 0 : t.bytes().orElse(0);
+            }
+        }
+        return new NodeCost(node, ins, outs, params, buffers, paramNames, cost.macs(), cost.otherFlops(),
+                outputBytes, costKnown, allOutputsKnownValues, cost.formula());
+    }
+
+    private static List<String> dedupe(List<String> warnings) {
+        return List.copyOf(new java.util.LinkedHashSet<>(warnings));
+    }
+
+    /** Parses {@code 1x3x224x224} (also {@code 1,3,224,224}) into a shape. */
+    public static Shape parseShape(String text) {
+        String[] parts = text.trim().split("[x,×]");
+        long[] sizes = new long[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            sizes[i] = Long.parseLong(parts[i].trim());
+            if (sizes[i] < 0) {
+                throw new NumberFormatException("negative size");
+            }
+        }
+        return Shape.of(sizes);
+    }
+}

@@ -1,0 +1,43 @@
+package dev.modelmeter.analysis;
+
+import dev.modelmeter.graph.DType;
+import dev.modelmeter.graph.Model;
+import dev.modelmeter.graph.TensorType;
+import dev.modelmeter.shapes.ShapedGraph;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything {@code summary} reports, computed once; renderers only read it.
+ *
+ * @param nodes            every node of the main graph in execution order, with its costs
+ * @param layers           module rows at the requested depth (or one per node in the flat view)
+ * @param inputs           the bound graph inputs (name → type)
+ * @param outputs          the graph outputs (name → inferred type)
+ * @param weightBytesByDtype bytes of parameters and buffers per element type
+ * @param layerOutputBytes sum of the rows' output bytes (torchsummary's "forward pass" base figure)
+ * @param unknownOps       operator → nodes with no rule; any makes the result partial
+ */
+public record ModelSummary(Model model, ShapedGraph shaped, List<NodeCost> nodes, List<Layer> layers,
+                           Map<String, TensorType> inputs, Map<String, TensorType> outputs, Params params,
+                           long buffers, long bufferBytes, long macs, long otherFlops,
+                           Map<DType, Long> weightBytesByDtype, long inputBytes, long layerOutputBytes,
+                           Map<String, Integer> unknownOps, List<String> warnings) {
+
+    /** Parameter counts (elements), shared tensors once. */
+    public record Params(long total, long trainable, long bytes) {
+        public long nonTrainable() {
+            return total - trainable;
+        }
+    }
+
+    public boolean partial() {
+        return !unknownOps.isEmpty() || nodes.stream().anyMatch(n -> !n.costKnown());
+    }
+
+    /** FLOPs in FlopCounterMode's convention (two per MAC). */
+    public long flops() {
+        return 2 * macs;
+    }
+}

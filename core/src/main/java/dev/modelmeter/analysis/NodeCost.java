@@ -1,0 +1,32 @@
+package dev.modelmeter.analysis;
+
+import dev.modelmeter.graph.Node;
+import dev.modelmeter.graph.TensorType;
+
+import java.util.List;
+
+/**
+ * One node's figures: the parameters it is the first to use, its MACs and other FLOPs, and the
+ * bytes of its outputs. {@code costKnown} is false when a shape it needs is unknown or its operator
+ * has no rule: its MACs are then 0 and the summary is partial.
+ *
+ * @param paramNames  the parameter tensors first used by this node
+ * @param outputBytes bytes of its outputs (0 for views and for values computed at analysis time)
+ */
+public record NodeCost(Node node, List<TensorType> inputs, List<TensorType> outputs, long params, long buffers,
+                       List<String> paramNames, long macs, long otherFlops, long outputBytes, boolean costKnown,
+                       boolean constantFolded, String formula) {
+
+    public NodeCost {
+        inputs = List.copyOf(inputs.stream().map(t -> t == null ? UNKNOWN : t).toList());
+        outputs = List.copyOf(outputs.stream().map(t -> t == null ? UNKNOWN : t).toList());
+        paramNames = List.copyOf(paramNames);
+    }
+
+    /** Stands for an unknown type inside the lists (records' lists hold no nulls). */
+    public static final TensorType UNKNOWN = new TensorType(dev.modelmeter.graph.DType.UNDEFINED, null);
+
+    public long flops() {
+        return 2 * macs;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.modelmeter.analysis.memory;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The memory a training step and an inference forward spend, as the step simulation found it. All
+ * figures are bytes of live tensors (what PyTorch's tensors hold, no allocator rounding: see
+ * {@link Device} for the device-facing figure).
+ *
+ * @param firstStep      the first step (optimizer state created lazily inside it)
+ * @param steadyStep     the second step (state present, grads set to None at its start): what every later step costs
+ * @param savedBytes     bytes autograd saves for backward in one forward, each storage once, parameters and
+ *                       buffers excluded (the model input included when an op saves it)
+ * @param savedByModule  the same, attributed to the module (scope) of the first node that saved each storage
+ * @param savedByDType   the same by element type
+ * @param savedByNode    the same by node name
+ * @param inference      eval-mode forward without grad
+ * @param approximate    true when some operator had no autograd rule and a conservative default was used
+ * @param timeline       live bytes after each event of both steps, in order (for a chart)
+ */
+public record MemoryPlan(TrainingSetup setup, StaticBytes statics, StepPeak firstStep, StepPeak steadyStep,
+                         long savedBytes, Map<String, Long> savedByModule, Map<String, Long> savedByDType,
+                         Map<String, Long> savedByNode, InferencePeak inference, boolean approximate,
+                         List<String> warnings, List<TimePoint> timeline) {
+
+    public MemoryPlan {
+        savedByModule = Map.copyOf(savedByModule);
+        savedByDType = Map.copyOf(savedByDType);
+        savedByNode = Map.copyOf(savedByNode);
+        warnings = List.copyOf(warnings);
+        timeline = List.copyOf(timeline);
+    }
+
+    /** The larger of the two step peaks: what training needs. */
+    public long peakBytes() {
+        return Math.max(firstStep.peakBytes(), steadyStep.peakBytes());
+    }
+
+    /** Phases of a training step, as PyTorch's loop runs them. */
+    public enum Phase { ZERO_GRAD, FORWARD, BACKWARD, OPTIMIZER_STEP, INFERENCE }
+
+    /** What lives for the whole step. */
+    public record StaticBytes(long params, long trainableParams, long buffers, long inputs, long target) {
+    }
+
+    /**
+     * Live bytes at the peak by kind: weights (parameters), buffers, inputs (and target), gradients of
+     * parameters, optimizer state, activations saved for backward, and transients (outputs not saved,
+     * gradients of activations, autocast copies not saved, optimizer temporaries).
+     */
+    public record Breakdown(long weights, long buffers, long inputs, long gradients, long optimizerState,
+                            long savedActivations, long transients) {
+        public long total() {
+            return weights + buffers + inputs + gradients + optimizerState + savedActivations + transients;
+        }
+    }
+
+    /** The peak of one step: where (node label, its module scope, the phase) and what was live. */
+    public record StepPeak(long peakBytes, Phase phase, String at, String scope, Breakdown breakdown,
+                           Map<Phase, Long> peakByPhase, long liveAtStart, long liveAtEnd) {
+        public StepPeak {
+            peakByPhase = Map.copyOf(peakByPhase);
+        }
+    }
+
+    /**
+     * Eval forward under no_grad: {@code peakBeyondWeightsBytes} is the peak minus parameters and
+     * buffers, i.e. inputs and activations (truth's {@code peak_beyond_params_buffers_bytes}).
+     */
+    public record InferencePeak(long peakBeyondWeightsBytes, long inputBytes, long outputBytes, String at,
+                                String scope) {
+        /** Activations alone: the peak minus the inputs. */
+        public long activationPeakBytes() {
+            return peakBeyondWeightsBytes - inputBytes;
+        }
+    }
+
+    /** Live bytes after one event of the step. */
+    public record TimePoint(String label, Phase phase, int step, long liveBytes) {
+    }
+}

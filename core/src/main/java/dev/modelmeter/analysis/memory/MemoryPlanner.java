@@ -1,0 +1,132 @@
+package dev.modelmeter.analysis.memory;
+
+import dev.modelmeter.analysis.memory.MemoryPlan.InferencePeak;
+import dev.modelmeter.analysis.memory.MemoryPlan.StaticBytes;
+import dev.modelmeter.analysis.memory.MemoryPlan.StepPeak;
+import dev.modelmeter.graph.DType;
+import dev.modelmeter.graph.Node;
+import dev.modelmeter.graph.TensorType;
+import dev.modelmeter.ops.OpRegistry;
+import dev.modelmeter.shapes.ShapedGraph;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Plans the memory of a training step and of an inference forward over a shaped graph (every value's
+ * type concrete: the batch bound, shapes inferred), the way PyTorch eager mode spends it. See
+ * {@link StepSimulator} for the step and {@link PlanGraph} for how an export is mapped back to the
+ * kernels PyTorch ran.
+ */
+public final class MemoryPlanner {
+
+    private final OpRegistry registry;
+
+    public MemoryPlanner(OpRegistry registry) {
+        this.registry = registry;
+    }
+
+    public static MemoryPlanner standard() {
+        return new MemoryPlanner(OpRegistry.standard());
+    }
+
+    /** Training (two steps) and inference figures for {@code setup}. */
+    public MemoryPlan plan(ShapedGraph shaped, TrainingSetup setup) {
+        PlanGraph g = new PlanGraph(shaped, setup, registry, true);
+        List<String> warnings = new ArrayList<>(g.warnings);
+        if (setup.checkpoint() != null) {
+            warnings.add("activation checkpointing is not modelled yet: planned without it");
+        }
+        if (shaped.isPartial()) {
+            warnings.add("shapes unknown after " + shaped.unknownOps().keySet() + ": memory figures are partial");
+        }
+        StepSimulator sim = new StepSimulator(g);
+        StepPeak[] steps = sim.run();
+        StaticBytes statics = new StaticBytes(sim.paramBytes, sim.trainableBytes, sim.bufferBytes, sim.inputBytes,
+                sim.targetBytes);
+        InferencePeak inference = inference(shaped, setup);
+        return new MemoryPlan(setup, statics, steps[0], steps[1], sim.savedBytes, sim.savedByModule,
+                sim.savedByDType, sim.savedByNode, inference, !g.unknownRules.isEmpty(), warnings, sim.timeline);
+    }
+
+    /**
+     * Eval forward under {@code torch.no_grad()}: each tensor is freed as soon as its last consumer ran;
+     * the inputs live throughout (the caller holds them); Dropout is the identity; in-place ReLU and views
+     * allocate nothing. The peak is reported beyond parameters and buffers, inputs included.
+     */
+    public InferencePeak inference(ShapedGraph shaped, TrainingSetup setup) {
+        PlanGraph g = new PlanGraph(shaped, setup, registry, false);
+        Set<String> outputSet = new HashSet<>(g.outputs);
+        Map<String, long[]> storeOf = new HashMap<>(); // value -> {bytes, refs}; shared array for aliases
+        Map<long[], Boolean> liveStores = new IdentityHashMap<>();
+        long inputs = 0;
+        for (String in : g.inputs) {
+            inputs += g.bytes(in);
+        }
+        long live = inputs;
+        long peak = inputs;
+        String at = "";
+        String scope = "";
+        for (Node n : g.nodes) {
+            long copies = 0;
+            if (g.autocastNodes.contains(n)) {
+                for (String in : n.inputs()) {
+                    TensorType t = in.isEmpty() ? null : g.types.get(in);
+                    if (t != null && t.dtype() == DType.FLOAT) {
+                        copies += g.lowPrecision().bytesFor(t.numel().orElse(0));
+                    }
+                }
+            }
+            List<long[]> dead = new ArrayList<>();
+            for (String out : n.outputs()) {
+                if (out.isEmpty()) {
+                    continue;
+                }
+                int holds = g.uses.getOrDefault(out, 0) + (outputSet.contains(out) ? 1 : 0);
+                long[] s;
+                String src = g.aliasOf.get(out);
+                if (g.phantom.contains(out)) {
+                    s = new long[] {0, 0};
+                } else if (src != null && storeOf.containsKey(src)) {
+                    s = storeOf.get(src);
+                } else {
+                    s = new long[] {g.bytes(out), 0};
+                    live += s[0];
+                    liveStores.put(s, true);
+                }
+                s[1] += holds;
+                storeOf.put(out, s);
+                if (holds == 0) {
+                    dead.add(s);
+                }
+            }
+            if (live + copies > peak) {
+                peak = live + copies;
+                at = n.name();
+                scope = n.scope();
+            }
+            for (String in : new LinkedHashSet<>(n.inputs())) {
+                long[] s = in.isEmpty() ? null : storeOf.get(in);
+                if (s != null && --s[1] <= 0 && liveStores.remove(s) != null) {
+                    live -= s[0];
+                }
+            }
+            for (long[] s : dead) {
+                if (s[1] <= 0 && liveStores.remove(s) != null) {
+                    live -= s[0];
+                }
+            }
+        }
+        long outputs = 0;
+        for (String out : g.outputs) {
+            outputs += g.bytes(out);
+        }
+        return new InferencePeak(peak, inputs, outputs, at, scope);
+    }
+}

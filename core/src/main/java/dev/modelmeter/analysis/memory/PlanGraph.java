@@ -1,0 +1,747 @@
+package dev.modelmeter.analysis.memory;
+
+import dev.modelmeter.analysis.WeightRoles;
+import dev.modelmeter.graph.DType;
+import dev.modelmeter.graph.InitializerRole;
+import dev.modelmeter.graph.Node;
+import dev.modelmeter.graph.TensorData;
+import dev.modelmeter.graph.TensorType;
+import dev.modelmeter.graph.TensorValue;
+import dev.modelmeter.graph.ValueInfo;
+import dev.modelmeter.ops.AutogradContext;
+import dev.modelmeter.ops.AutogradRule;
+import dev.modelmeter.ops.AutogradRules;
+import dev.modelmeter.ops.OpDef;
+import dev.modelmeter.ops.OpRegistry;
+import dev.modelmeter.ops.Saved;
+import dev.modelmeter.shapes.ShapedGraph;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * The shaped graph as PyTorch would run it, ready for the step simulation: shape-arithmetic nodes
+ * dropped, exporter decompositions mapped back to the kernels PyTorch ran (erf-GELU, safe softmax,
+ * attention), the element type every value has at run time under the precision policy, which values
+ * need a gradient, which outputs share their input's storage (views, in-place ReLU, bias adds), and what
+ * each node saves for backward.
+ */
+final class PlanGraph {
+
+    /** A synthetic node's domain: kernels recognised in an export. */
+    static final String DOMAIN = "modelmeter";
+
+    /** Matmul-like ops autocast runs in the lower precision (its {@code lower_precision_fp} list). */
+    private static final Set<String> AUTOCAST_LOW = Set.of("Conv", "ConvTranspose", "MatMul", "Gemm",
+            "modelmeter:Attention");
+    /** Ops CUDA autocast runs in float32 (softmax, norms, exp/log, reductions, losses). */
+    private static final Set<String> AUTOCAST_FP32_CUDA = Set.of("Softmax", "LogSoftmax", "LayerNormalization",
+            "GroupNormalization", "Exp", "Log", "Pow", "ReduceSum", "ReduceProd", "ReduceL2", "Erf");
+    /** Ops whose output is the input's element type whatever the weights' (norms with fp32 affine params). */
+    private static final Set<String> DTYPE_OF_INPUT0 = Set.of("BatchNormalization", "LayerNormalization",
+            "GroupNormalization", "InstanceNormalization", "Gather", "Dropout", "modelmeter:Dropout");
+    /** Activations torchvision runs with inplace=True that save their <em>output</em> (so in place is safe). */
+    private static final Set<String> INPLACE_CANDIDATES = Set.of("Relu");
+    /** Ops that produce no gradient for their inputs. */
+    private static final Set<String> NON_DIFFERENTIABLE = Set.of("Shape", "Size", "Equal", "Less", "Greater",
+            "LessOrEqual", "GreaterOrEqual", "Not", "And", "Or", "Xor", "IsNaN", "IsInf", "ArgMax", "ArgMin",
+            "NonZero", "Range", "ConstantOfShape", "RandomNormal", "RandomUniform", "RandomNormalLike",
+            "RandomUniformLike", "Bernoulli", "Multinomial", "OneHot", "Round", "Floor", "Ceil", "Sign", "TopK",
+            "EyeLike", "Constant");
+
+    final ShapedGraph shaped;
+    final TrainingSetup setup;
+    final List<Node> nodes = new ArrayList<>();
+    final Map<String, TensorType> types = new HashMap<>();
+    final Map<String, TensorData> weights = new LinkedHashMap<>();
+    final Map<String, InitializerRole> roles = new HashMap<>();
+    final Set<String> trainable = new LinkedHashSet<>();
+    final Set<String> inputs = new LinkedHashSet<>();
+    final List<String> outputs = new ArrayList<>();
+    final Map<String, Node> producer = new HashMap<>();
+    final Map<String, Integer> uses = new HashMap<>();
+    final Set<String> requiresGrad = new HashSet<>();
+    /** Output value → the input value whose storage it shares. */
+    final Map<String, String> aliasOf = new HashMap<>();
+    /** Outputs PyTorch never allocates (BatchNorm's running-stat outputs, Dropout's mask output). */
+    final Set<String> phantom = new HashSet<>();
+    /** Nodes whose inputs autocast copies to the lower precision. */
+    final Set<Node> autocastNodes = new HashSet<>();
+    final Map<Node, List<Saved>> saved = new HashMap<>();
+    final Set<Node> inGraph = new HashSet<>();
+    final Set<String> unknownRules = new TreeSet<>();
+    final List<String> warnings = new ArrayList<>();
+    final boolean train;
+
+    private final OpRegistry registry;
+    private int synthetic;
+
+    PlanGraph(ShapedGraph shaped, TrainingSetup setup, OpRegistry registry, boolean train) {
+        this.shaped = shaped;
+        this.setup = setup;
+        this.registry = registry;
+        this.train = train;
+        collectWeights();
+        for (ValueInfo in : shaped.graph().inputs()) {
+            if (!weights.containsKey(in.name())) {
+                inputs.add(in.name());
+            }
+        }
+        for (ValueInfo out : shaped.graph().outputs()) {
+            outputs.add(out.name());
+        }
+        keepLiveNodes();
+        fuseErfGelu();
+        if (train) {
+            mapAttention();
+        }
+        index();
+        runtimeTypes();
+        if (train) {
+            propagateRequiresGrad();
+        }
+        aliasesAndPhantoms();
+        if (train) {
+            computeSaves();
+        }
+    }
+
+    // ---- weights ----------------------------------------------------------------------------------
+
+    private void collectWeights() {
+        Map<TensorData, InitializerRole> assigned = WeightRoles.assign(shaped.graph(), shaped.order(), registry);
+        Set<String> runningStats = new HashSet<>();
+        for (Node n : shaped.order()) {
+            OpDef def = registry.find(n);
+            if (n.opType().equals("BatchNormalization") && (def == null || def.inputRoles().isEmpty())) {
+                // until NnOps declares them: BatchNorm's running mean and variance are buffers
+                runningStats.add(n.input(3));
+                runningStats.add(n.input(4));
+            }
+        }
+        Pattern frozen = setup.freezePattern();
+        for (var e : assigned.entrySet()) {
+            InitializerRole role = runningStats.contains(e.getKey().name()) ? InitializerRole.BUFFER : e.getValue();
+            weights.put(e.getKey().name(), e.getKey());
+            roles.put(e.getKey().name(), role);
+            if (role != e.getValue()) {
+                continue;
+            }
+            if (e.getValue() == InitializerRole.PARAMETER
+                    && (frozen == null || !frozen.matcher(e.getKey().name()).matches())) {
+                trainable.add(e.getKey().name());
+            }
+        }
+    }
+
+    boolean isParam(String v) {
+        return roles.get(v) == InitializerRole.PARAMETER;
+    }
+
+    boolean isBuffer(String v) {
+        return roles.get(v) == InitializerRole.BUFFER;
+    }
+
+    /** Bytes a weight occupies in memory under the precision policy (a bf16 model halves float weights). */
+    long weightBytes(TensorData t) {
+        return runtimeDType(t.dtype()).bytesFor(t.numel());
+    }
+
+    DType runtimeDType(DType declared) {
+        if (setup.precision() == TrainingSetup.Precision.BF16 && declared.isFloatingPoint()) {
+            return DType.BFLOAT16;
+        }
+        return declared;
+    }
+
+    DType lowPrecision() {
+        return setup.precision() == TrainingSetup.Precision.FP16_MIXED ? DType.FLOAT16 : DType.BFLOAT16;
+    }
+
+    // ---- which nodes run --------------------------------------------------------------------------
+
+    /**
+     * Keeps the nodes whose values depend on a real input or a weight; shape arithmetic over constants
+     * (Shape → Gather → Concat chains, Constant nodes) holds a few bytes and is dropped.
+     */
+    private void keepLiveNodes() {
+        Set<String> live = new HashSet<>(inputs);
+        live.addAll(weights.keySet());
+        Map<String, TensorValue> known = shaped.values();
+        for (Node n : shaped.order()) {
+            boolean anyLive = false;
+            for (String in : n.inputs()) {
+                if (!in.isEmpty() && live.contains(in) && !known.containsKey(in)) {
+                    anyLive = true;
+                }
+            }
+            boolean allKnown = !n.outputs().isEmpty();
+            for (String out : n.outputs()) {
+                if (!out.isEmpty() && !known.containsKey(out)) {
+                    allKnown = false;
+                }
+            }
+            if (anyLive && !allKnown) {
+                nodes.add(n);
+                for (String out : n.outputs()) {
+                    if (!out.isEmpty()) {
+                        live.add(out);
+                    }
+                }
+            }
+        }
+    }
+
+    private void index() {
+        producer.clear();
+        uses.clear();
+        for (Node n : nodes) {
+            for (String out : n.outputs()) {
+                if (!out.isEmpty()) {
+                    producer.put(out, n);
+                }
+            }
+            for (String in : new LinkedHashSet<>(n.inputs())) {
+                if (!in.isEmpty()) {
+                    uses.merge(in, 1, Integer::sum);
+                }
+            }
+        }
+    }
+
+    private Map<String, List<Node>> consumers() {
+        Map<String, List<Node>> c = new HashMap<>();
+        for (Node n : nodes) {
+            for (String in : new LinkedHashSet<>(n.inputs())) {
+                if (!in.isEmpty()) {
+                    c.computeIfAbsent(in, k -> new ArrayList<>()).add(n);
+                }
+            }
+        }
+        return c;
+    }
+
+    /** True for a value no node computes from a real input or a trainable weight (a constant). */
+    private boolean isConstant(String v) {
+        if (v.isEmpty() || shaped.values().containsKey(v)) {
+            return true;
+        }
+        if (inputs.contains(v)) {
+            return false;
+        }
+        if (weights.containsKey(v)) {
+            return !isParam(v);
+        }
+        Map<String, Node> prod = new HashMap<>();
+        for (Node n : nodes) {
+            for (String o : n.outputs()) {
+                prod.put(o, n);
+            }
+        }
+        return !prod.containsKey(v);
+    }
+
+    // ---- exporter decompositions ------------------------------------------------------------------
+
+    /**
+     * {@code x * 0.5 * (1 + erf(x / √2))}, as the legacy exporter writes {@code nn.GELU}: PyTorch ran one
+     * GELU kernel that saves x (bert's fixture saves 1× the input, not the 3× the pieces would).
+     */
+    private void fuseErfGelu() {
+        Map<String, List<Node>> cons = consumers();
+        Map<String, Node> prod = new HashMap<>();
+        for (Node n : nodes) {
+            for (String o : n.outputs()) {
+                prod.put(o, n);
+            }
+        }
+        Set<Node> removed = new HashSet<>();
+        Map<Node, Node> replaced = new HashMap<>();
+        for (Node erf : nodes) {
+            if (!erf.opType().equals("Erf")) {
+                continue;
+            }
+            Node div = prod.get(erf.input(0));
+            if (div == null || !(div.opType().equals("Div") || div.opType().equals("Mul")) || !isConstant(div.input(1))) {
+                continue;
+            }
+            String x = div.input(0);
+            Node add = sole(cons, erf.outputs().get(0));
+            if (add == null || !add.opType().equals("Add")) {
+                continue;
+            }
+            Node mul = sole(cons, add.outputs().get(0));
+            if (mul == null || !mul.opType().equals("Mul")) {
+                continue;
+            }
+            List<Node> chain = new ArrayList<>(List.of(div, erf, add, mul));
+            String other = mul.input(0).equals(add.outputs().get(0)) ? mul.input(1) : mul.input(0);
+            Node last;
+            if (other.equals(x)) {
+                last = sole(cons, mul.outputs().get(0));
+                if (last == null || !last.opType().equals("Mul")) {
+                    continue;
+                }
+                chain.add(last);
+            } else {
+                Node half = prod.get(other);
+                if (half == null || !half.opType().equals("Mul") || !half.inputs().contains(x)
+                        || cons.getOrDefault(other, List.of()).size() != 1) {
+                    continue;
+                }
+                chain.add(0, half);
+                last = mul;
+            }
+            if (cons.getOrDefault(div.outputs().get(0), List.of()).size() != 1) {
+                continue;
+            }
+            Node gelu = new Node(div.name() + "#gelu", "Gelu", DOMAIN, List.of(x), List.of(last.outputs().get(0)),
+                    Map.of(), Map.of(), div.scope());
+            removed.addAll(chain);
+            replaced.put(chain.get(0), gelu);
+        }
+        if (removed.isEmpty()) {
+            return;
+        }
+        List<Node> out = new ArrayList<>();
+        for (Node n : nodes) {
+            if (replaced.containsKey(n)) {
+                out.add(replaced.get(n));
+            } else if (!removed.contains(n)) {
+                out.add(n);
+            }
+        }
+        nodes.clear();
+        nodes.addAll(out);
+    }
+
+    /**
+     * Attention written out as MatMul → [scale] → [+mask] → Softmax → [safe-softmax Where] → [Dropout] →
+     * MatMul. Where PyTorch ran a fused kernel (FUSED mode on CUDA, or on CPU without dropout) the
+     * pattern becomes one {@code modelmeter:Attention} node; otherwise (CPU with dropout, or MATH) the
+     * math path runs, which is the written-out ops — plus the dropout some exporters drop.
+     */
+    private void mapAttention() {
+        boolean modelHasDropout = nodes.stream().anyMatch(n -> n.opType().equals("Dropout") && dropoutActive(n));
+        Map<String, List<Node>> cons = consumers();
+        Map<String, Node> prod = new HashMap<>();
+        for (Node n : nodes) {
+            for (String o : n.outputs()) {
+                prod.put(o, n);
+            }
+        }
+        Map<Node, List<Node>> insertAfter = new HashMap<>();
+        Map<Node, Node> replaceWith = new HashMap<>();
+        Set<Node> removed = new HashSet<>();
+        Map<Node, Node> rewired = new HashMap<>();
+        for (Node softmax : nodes) {
+            if (!softmax.opType().equals("Softmax")) {
+                continue;
+            }
+            List<Node> interior = new ArrayList<>();
+            // backwards: [Add mask] [Div/Mul scale] MatMul
+            String cur = softmax.input(0);
+            Node mm1 = null;
+            for (int hops = 0; hops < 4; hops++) {
+                Node p = prod.get(cur);
+                if (p == null || cons.getOrDefault(cur, List.of()).size() != 1) {
+                    break;
+                }
+                if (p.opType().equals("MatMul")) {
+                    mm1 = p;
+                    break;
+                }
+                if (!(p.opType().equals("Add") || p.opType().equals("Div") || p.opType().equals("Mul")
+                        || p.opType().equals("Where"))) {
+                    break;
+                }
+                interior.add(p);
+                cur = p.opType().equals("Where") ? p.input(2)
+                        : dependsOnMatMul(p.input(0), prod) ? p.input(0) : p.input(1);
+            }
+            if (mm1 == null || weights.containsKey(mm1.input(1)) || weights.containsKey(mm1.input(0))) {
+                continue;
+            }
+            // forwards: [IsNaN/Where] [Dropout] MatMul
+            String p = softmax.outputs().get(0);
+            List<Node> after = new ArrayList<>();
+            List<Node> pc = cons.getOrDefault(p, List.of());
+            if (pc.size() == 2) {
+                Node where = pc.stream().filter(n -> n.opType().equals("Where")).findFirst().orElse(null);
+                Node isnan = pc.stream().filter(n -> n.opType().equals("IsNaN")).findFirst().orElse(null);
+                if (where == null || isnan == null) {
+                    continue;
+                }
+                after.add(isnan);
+                after.add(where);
+                p = where.outputs().get(0);
+            }
+            Node next = sole(cons, p);
+            Node dropout = null;
+            if (next != null && next.opType().equals("Dropout")) {
+                dropout = next;
+                after.add(dropout);
+                p = dropout.outputs().get(0);
+                next = sole(cons, p);
+            }
+            if (next == null || !next.opType().equals("MatMul") || !next.input(0).equals(p)) {
+                continue;
+            }
+            Node mm2 = next;
+            boolean dropoutOn = dropout != null ? dropoutActive(dropout)
+                    : setup.attentionDropout() != null ? setup.attentionDropout() : modelHasDropout;
+            boolean fused = setup.attention() == TrainingSetup.AttentionMode.FUSED
+                    && (setup.backend() == AutogradContext.Backend.CUDA || !dropoutOn);
+            if (fused) {
+                String q = mm1.input(0);
+                String k = mm1.input(1);
+                List<Node> scales = new ArrayList<>();
+                q = unscale(q, prod, cons, scales);
+                k = unscale(k, prod, cons, scales);
+                Node att = new Node(softmax.name() + "#sdpa", "Attention", DOMAIN, List.of(q, k, mm2.input(1)),
+                        List.of(mm2.outputs().get(0)), Map.of(), Map.of(), softmax.scope());
+                removed.addAll(scales);
+                removed.add(mm1);
+                removed.addAll(interior);
+                removed.add(softmax);
+                removed.addAll(after);
+                replaceWith.put(mm2, att);
+                warnings.add("attention at '" + softmax.scope() + "' planned as a fused SDPA kernel"
+                        + (dropoutOn ? " with dropout" : ""));
+            } else if (dropout == null && dropoutOn) {
+                String dropped = p + "#dropout";
+                Node d = new Node(softmax.name() + "#dropout", "Dropout", DOMAIN, List.of(p), List.of(dropped),
+                        Map.of(), Map.of(), softmax.scope());
+                insertAfter.computeIfAbsent(prod.get(p), x -> new ArrayList<>()).add(d);
+                List<String> ins = new ArrayList<>(mm2.inputs());
+                ins.set(0, dropped);
+                rewired.put(mm2, new Node(mm2.name(), mm2.opType(), mm2.domain(), ins, mm2.outputs(),
+                        mm2.attributes(), mm2.metadata(), mm2.scope()));
+                synthetic++;
+            }
+        }
+        if (replaceWith.isEmpty() && insertAfter.isEmpty()) {
+            return;
+        }
+        if (!insertAfter.isEmpty()) {
+            warnings.add(synthetic + " attention block(s) have no Dropout in the export: planned with the attention"
+                    + " dropout PyTorch applies in training (math path on CPU); see TrainingSetup.attentionDropout");
+        }
+        List<Node> out = new ArrayList<>();
+        for (Node n : nodes) {
+            if (removed.contains(n)) {
+                continue;
+            }
+            out.add(replaceWith.getOrDefault(n, rewired.getOrDefault(n, n)));
+            for (Node extra : insertAfter.getOrDefault(n, List.of())) {
+                out.add(extra);
+            }
+        }
+        nodes.clear();
+        nodes.addAll(out);
+    }
+
+    private boolean dependsOnMatMul(String v, Map<String, Node> prod) {
+        Node p = prod.get(v);
+        for (int i = 0; i < 4 && p != null; i++) {
+            if (p.opType().equals("MatMul")) {
+                return true;
+            }
+            p = prod.get(p.input(0));
+        }
+        return false;
+    }
+
+    /** Steps back over a multiplication by a constant scale feeding only the attention product. */
+    private String unscale(String v, Map<String, Node> prod, Map<String, List<Node>> cons, List<Node> scales) {
+        Node p = prod.get(v);
+        if (p != null && (p.opType().equals("Mul") || p.opType().equals("Div")) && isConstant(p.input(1))
+                && cons.getOrDefault(v, List.of()).size() == 1) {
+            scales.add(p);
+            return p.input(0);
+        }
+        return v;
+    }
+
+    private static Node sole(Map<String, List<Node>> cons, String v) {
+        List<Node> c = cons.getOrDefault(v, List.of());
+        return c.size() == 1 ? c.get(0) : null;
+    }
+
+    /** A Dropout runs in training unless its ratio is a known 0 or its training_mode a known false. */
+    boolean dropoutActive(Node n) {
+        if (n.domain().equals(DOMAIN)) {
+            return true;
+        }
+        TensorValue ratio = shaped.values().get(n.input(1));
+        if (ratio != null && ratio.size() == 1 && ratio.get(0) == 0.0) {
+            return false;
+        }
+        if (n.input(1).isEmpty() && n.attributes().containsKey("ratio") && n.floatAttr("ratio", 0.5) == 0.0) {
+            return false;
+        }
+        TensorValue mode = shaped.values().get(n.input(2));
+        if (n.input(2).isEmpty()) {
+            // opset ≥ 12 without training_mode: inference; older opsets: the exporter only wrote it in training
+            return n.outputs().size() > 1 && !n.outputs().get(1).isEmpty();
+        }
+        return mode == null || mode.size() != 1 || mode.get(0) != 0.0;
+    }
+
+    // ---- run-time element types -------------------------------------------------------------------
+
+    private void runtimeTypes() {
+        for (String in : inputs) {
+            TensorType t = shaped.tensor(in);
+            if (t != null) {
+                types.put(in, t.withDType(runtimeDType(t.dtype())));
+            }
+        }
+        for (var e : weights.entrySet()) {
+            types.put(e.getKey(), e.getValue().type().withDType(runtimeDType(e.getValue().dtype())));
+        }
+        for (Node n : nodes) {
+            for (int k = 0; k < n.outputs().size(); k++) {
+                String out = n.outputs().get(k);
+                if (out.isEmpty()) {
+                    continue;
+                }
+                TensorType t = shaped.tensor(out);
+                if (t == null && n.domain().equals(DOMAIN)) {
+                    t = types.get(n.input(0));
+                    if (n.opType().equals("Attention")) {
+                        t = shaped.tensor(out);
+                    }
+                }
+                if (t == null) {
+                    continue;
+                }
+                types.put(out, t.withDType(outputDType(n, k, t.dtype())));
+            }
+        }
+    }
+
+    private DType outputDType(Node n, int k, DType declared) {
+        if (!declared.isFloatingPoint()) {
+            return declared;
+        }
+        if (setup.precision() == TrainingSetup.Precision.BF16) {
+            return DType.BFLOAT16;
+        }
+        if (!setup.autocast()) {
+            return declared;
+        }
+        String op = n.qualifiedOpType();
+        if (AUTOCAST_LOW.contains(op)) {
+            autocastNodes.add(n);
+            return lowPrecision();
+        }
+        if (setup.backend() == AutogradContext.Backend.CUDA && AUTOCAST_FP32_CUDA.contains(op)) {
+            return DType.FLOAT;
+        }
+        if (op.equals("Cast")) {
+            return declared;
+        }
+        if (DTYPE_OF_INPUT0.contains(op) || (k > 0 && !op.equals("Split"))) {
+            TensorType in = types.get(n.input(0));
+            return in != null && in.dtype().isFloatingPoint() ? in.dtype() : declared;
+        }
+        // PyTorch's type promotion: a float32 tensor operand (not a 0-dim scalar) makes the result float32
+        DType result = null;
+        for (String in : n.inputs()) {
+            TensorType t = in.isEmpty() ? null : types.get(in);
+            if (t == null || !t.dtype().isFloatingPoint() || isScalar(t)) {
+                continue;
+            }
+            if (result == null || t.dtype().bits() > result.bits()) {
+                result = t.dtype();
+            }
+        }
+        return result == null ? declared : result;
+    }
+
+    private static boolean isScalar(TensorType t) {
+        return t.numel().orElse(2) <= 1;
+    }
+
+    // ---- gradients ----------------------------------------------------------------------------------
+
+    private void propagateRequiresGrad() {
+        requiresGrad.addAll(trainable);
+        for (Node n : nodes) {
+            if (NON_DIFFERENTIABLE.contains(n.opType()) && !n.domain().equals(DOMAIN)) {
+                continue;
+            }
+            boolean any = false;
+            for (String in : n.inputs()) {
+                if (!in.isEmpty() && requiresGrad.contains(in)) {
+                    any = true;
+                }
+            }
+            if (!any) {
+                continue;
+            }
+            inGraph.add(n);
+            for (String out : n.outputs()) {
+                TensorType t = types.get(out);
+                if (!out.isEmpty() && t != null && t.dtype().isFloatingPoint() && !phantomOutput(n, out)) {
+                    requiresGrad.add(out);
+                }
+            }
+        }
+    }
+
+    private static boolean phantomOutput(Node n, String out) {
+        int k = n.outputs().indexOf(out);
+        return k > 0 && (n.opType().equals("BatchNormalization") || n.opType().equals("Dropout")
+                || n.opType().equals("MaxPool") || n.opType().equals("LayerNormalization"));
+    }
+
+    // ---- storage sharing ----------------------------------------------------------------------------
+
+    private void aliasesAndPhantoms() {
+        Map<String, List<Node>> cons = consumers();
+        for (Node n : nodes) {
+            for (int k = 1; k < n.outputs().size(); k++) {
+                if (phantomOutput(n, n.outputs().get(k))) {
+                    phantom.add(n.outputs().get(k));
+                }
+            }
+            String op = n.qualifiedOpType();
+            String out0 = n.outputs().isEmpty() ? "" : n.outputs().get(0);
+            if (out0.isEmpty() || n.input(0).isEmpty()) {
+                continue;
+            }
+            OpDef def = registry.find(n);
+            boolean view = (def != null && def.view()) || AutogradRules.VIEW_OPS.contains(op)
+                    || (!train && (op.equals("Dropout") || op.equals("modelmeter:Dropout")));
+            if (view) {
+                for (String o : n.outputs()) {
+                    if (!o.isEmpty() && !phantom.contains(o)) {
+                        aliasOf.put(o, n.input(0));
+                    }
+                }
+                continue;
+            }
+            if (op.equals("Where") && isSafeSoftmax(n)) {
+                aliasOf.put(out0, n.input(2)); // _safe_softmax is one kernel: its output is the softmax's
+                continue;
+            }
+            String inplace = n.metadata().get("modelmeter.inplace");
+            if ("true".equals(inplace) || (inplace == null && INPLACE_CANDIDATES.contains(op) && canOverwrite(n.input(0), cons))) {
+                aliasOf.put(out0, n.input(0));
+                continue;
+            }
+            if (op.equals("Add") && n.inputs().size() == 2) {
+                // Linear exported as MatMul + Add(bias): PyTorch's addmm writes one tensor
+                for (int b = 0; b < 2; b++) {
+                    String bias = n.input(b);
+                    String mm = n.input(1 - b);
+                    Node p = producerOf(mm);
+                    if (isParam(bias) && weights.get(bias).dims().size() == 1 && p != null
+                            && (p.opType().equals("MatMul") || p.opType().equals("Conv"))
+                            && cons.getOrDefault(mm, List.of()).size() == 1 && !outputs.contains(mm)) {
+                        aliasOf.put(out0, mm);
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    private Node producerOf(String v) {
+        for (Node n : nodes) {
+            if (n.outputs().contains(v)) {
+                return n;
+            }
+        }
+        return null;
+    }
+
+    private boolean isSafeSoftmax(Node where) {
+        Node cond = producerOf(where.input(0));
+        Node sm = producerOf(where.input(2));
+        return cond != null && sm != null && cond.opType().equals("IsNaN") && sm.opType().equals("Softmax")
+                && cond.input(0).equals(where.input(2));
+    }
+
+    /**
+     * ONNX loses {@code inplace=True}. A ReLU may overwrite its input when nothing else reads it: the
+     * input is computed (not a model input or weight), is not a model output, has this ReLU as its only
+     * consumer, is not itself a view, and its producer does not save it for backward. That is what
+     * torchvision's {@code ReLU(inplace=True)} after Conv/BN/Add does; for a model that really used an
+     * out-of-place ReLU the saved bytes are the same (one storage either way), only a transient differs.
+     * Metadata {@code modelmeter.inplace=true|false} on a node overrides the guess.
+     */
+    private boolean canOverwrite(String in, Map<String, List<Node>> cons) {
+        if (inputs.contains(in) || weights.containsKey(in) || outputs.contains(in) || aliasOf.containsKey(in)) {
+            return false;
+        }
+        if (cons.getOrDefault(in, List.of()).size() != 1) {
+            return false;
+        }
+        Node p = producerOf(in);
+        if (p == null) {
+            return false;
+        }
+        String op = p.opType();
+        // producers that keep their own output for backward would lose it
+        return !Set.of("Relu", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "Exp", "Sqrt", "Reciprocal", "Elu",
+                "Selu", "Celu", "Pow").contains(op);
+    }
+
+    // ---- saved for backward -------------------------------------------------------------------------
+
+    private void computeSaves() {
+        for (Node n : nodes) {
+            if (!inGraph.contains(n)) {
+                continue;
+            }
+            OpDef def = registry.find(n);
+            AutogradRule rule = AutogradRules.lookup(def, n);
+            if (rule == null) {
+                unknownRules.add(n.qualifiedOpType());
+                rule = AutogradRules.saveAllInputs();
+            }
+            List<TensorType> ins = new ArrayList<>();
+            List<Boolean> rg = new ArrayList<>();
+            List<Boolean> w = new ArrayList<>();
+            for (String in : n.inputs()) {
+                ins.add(in.isEmpty() ? null : types.get(in));
+                rg.add(!in.isEmpty() && requiresGrad.contains(in));
+                w.add(!in.isEmpty() && weights.containsKey(in));
+            }
+            List<TensorType> outs = new ArrayList<>();
+            for (String out : n.outputs()) {
+                outs.add(out.isEmpty() ? null : types.get(out));
+            }
+            if (n.opType().equals("Dropout") && !dropoutActive(n)) {
+                saved.put(n, List.of());
+                continue;
+            }
+            try {
+                saved.put(n, rule.saved(new AutogradContext(n, ins, outs, rg, w, setup.backend())));
+            } catch (RuntimeException e) {
+                warnings.add(n.opType() + " '" + n.name() + "': autograd rule failed (" + e.getMessage() + ")");
+                saved.put(n, List.of());
+            }
+        }
+        if (!unknownRules.isEmpty()) {
+            warnings.add("no autograd rule for " + unknownRules + ": assumed they save every input (approximate)");
+        }
+    }
+
+    /** Bytes of a value at run time, 0 when unknown. */
+    long bytes(String v) {
+        TensorType t = types.get(v);
+        return t == null ? 0 : t.bytes().orElse(0);
+    }
+}

@@ -1,0 +1,629 @@
+package dev.modelmeter.analysis.memory;
+
+import dev.modelmeter.analysis.memory.MemoryPlan.Breakdown;
+import dev.modelmeter.analysis.memory.MemoryPlan.Phase;
+import dev.modelmeter.analysis.memory.MemoryPlan.StepPeak;
+import dev.modelmeter.analysis.memory.MemoryPlan.TimePoint;
+import dev.modelmeter.graph.DType;
+import dev.modelmeter.graph.InitializerRole;
+import dev.modelmeter.graph.Node;
+import dev.modelmeter.graph.TensorData;
+import dev.modelmeter.graph.TensorType;
+import dev.modelmeter.ops.AutogradContext;
+import dev.modelmeter.ops.Saved;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Simulates PyTorch's eager training loop over a {@link PlanGraph}, storage by storage:
+ * {@code zero_grad(set_to_none=True)}, forward in order (allocate outputs unless they share an input's
+ * storage, keep what a later op or a backward needs), the loss, backward in reverse (allocate input
+ * gradients and parameter gradients, free each node's saved tensors once its backward ran), and the
+ * optimizer step. Two steps are run: the first creates gradients and optimizer state, the second is
+ * the steady state. Every storage is counted once however many values share it.
+ */
+final class StepSimulator {
+
+    enum Cat { WEIGHTS, BUFFERS, INPUTS, GRADS, STATE, ACT }
+
+    /** One storage: a tensor's bytes, shared by every view of it. */
+    static final class Store {
+        final long bytes;
+        final DType dtype;
+        final boolean permanent;
+        Cat cat;
+        int refs;
+        int savers;
+        boolean live = true;
+
+        Store(long bytes, DType dtype, Cat cat, boolean permanent) {
+            this.bytes = bytes;
+            this.dtype = dtype;
+            this.cat = cat;
+            this.permanent = permanent;
+        }
+    }
+
+    private final PlanGraph g;
+    private final TrainingSetup setup;
+    private final long[] byCat = new long[Cat.values().length];
+    private long live;
+    private long savedLive;
+
+    // peak of the current step
+    private long peak;
+    private Phase peakPhase;
+    private String peakAt = "";
+    private String peakScope = "";
+    private Breakdown peakBreakdown;
+    private final Map<Phase, Long> peakByPhase = new EnumMap<>(Phase.class);
+    private Phase phase = Phase.ZERO_GRAD;
+    private int step;
+    final List<TimePoint> timeline = new ArrayList<>();
+
+    private final Map<String, Store> storeOf = new HashMap<>();
+    private final Map<String, Store> paramGrad = new LinkedHashMap<>();
+    private final Map<String, List<Store>> state = new LinkedHashMap<>();
+    private final Map<Node, List<Store>> savedBy = new IdentityHashMap<>();
+    private final Set<Store> everSaved = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+
+    // what one forward saves (taken from the first step)
+    long savedBytes;
+    final Map<String, Long> savedByModule = new TreeMap<>();
+    final Map<String, Long> savedByDType = new TreeMap<>();
+    final Map<String, Long> savedByNode = new LinkedHashMap<>();
+    private boolean recordSaves;
+
+    long paramBytes;
+    long trainableBytes;
+    long bufferBytes;
+    long inputBytes;
+    long targetBytes;
+
+    StepSimulator(PlanGraph g) {
+        this.g = g;
+        this.setup = g.setup;
+    }
+
+    // ---- accounting -------------------------------------------------------------------------------
+
+    private Store alloc(long bytes, DType dtype, Cat cat, boolean permanent) {
+        Store s = new Store(bytes, dtype, cat, permanent);
+        live += bytes;
+        byCat[cat.ordinal()] += bytes;
+        return s;
+    }
+
+    private void free(Store s) {
+        if (s == null || !s.live) {
+            return;
+        }
+        s.live = false;
+        live -= s.bytes;
+        byCat[s.cat.ordinal()] -= s.bytes;
+        if (s.savers > 0 && s.cat == Cat.ACT) {
+            savedLive -= s.bytes;
+        }
+    }
+
+    private void hold(Store s, int n) {
+        if (s != null) {
+            s.refs += n;
+        }
+    }
+
+    private void release(Store s) {
+        if (s == null || s.permanent) {
+            return;
+        }
+        s.refs--;
+        if (s.refs <= 0) {
+            free(s);
+        }
+    }
+
+    private void recategorize(Store s, Cat to) {
+        if (s.live) {
+            byCat[s.cat.ordinal()] -= s.bytes;
+            byCat[to.ordinal()] += s.bytes;
+            if (s.savers > 0 && s.cat == Cat.ACT) {
+                savedLive -= s.bytes;
+            }
+        }
+        s.cat = to;
+    }
+
+    private void addSaver(Store s) {
+        if (s.savers == 0 && s.cat == Cat.ACT && s.live) {
+            savedLive += s.bytes;
+        }
+        s.savers++;
+        hold(s, 1);
+    }
+
+    private void removeSaver(Store s) {
+        s.savers--;
+        if (s.savers == 0 && s.cat == Cat.ACT && s.live) {
+            savedLive -= s.bytes;
+        }
+        release(s);
+    }
+
+    private void mark(String label, String scope) {
+        timeline.add(new TimePoint(label, phase, step, live));
+        peakByPhase.merge(phase, live, Math::max);
+        if (live > peak) {
+            peak = live;
+            peakPhase = phase;
+            peakAt = label;
+            peakScope = scope == null ? "" : scope;
+            long act = byCat[Cat.ACT.ordinal()];
+            peakBreakdown = new Breakdown(byCat[Cat.WEIGHTS.ordinal()], byCat[Cat.BUFFERS.ordinal()],
+                    byCat[Cat.INPUTS.ordinal()], byCat[Cat.GRADS.ordinal()], byCat[Cat.STATE.ordinal()],
+                    savedLive, act - savedLive);
+        }
+    }
+
+    // ---- the loop ---------------------------------------------------------------------------------
+
+    /** Runs two steps and returns [first, steady]. */
+    StepPeak[] run() {
+        allocateStatics();
+        if (Optimizers.stateCreatedAtConstruction(setup.optimizer())) {
+            for (String p : g.trainable) {
+                createState(p);
+            }
+        }
+        StepPeak first = step(1);
+        StepPeak second = step(2);
+        return new StepPeak[] {first, second};
+    }
+
+    private void allocateStatics() {
+        for (var e : g.weights.entrySet()) {
+            TensorData t = e.getValue();
+            InitializerRole role = g.roles.get(e.getKey());
+            long bytes = g.weightBytes(t);
+            Cat cat = role == InitializerRole.BUFFER ? Cat.BUFFERS : Cat.WEIGHTS;
+            if (role == InitializerRole.CONSTANT) {
+                bytes = 0; // shape constants and scalars: the exporter's, not PyTorch's tensors
+            }
+            storeOf.put(e.getKey(), alloc(bytes, t.dtype(), cat, true));
+            if (role == InitializerRole.PARAMETER) {
+                paramBytes += bytes;
+                if (g.trainable.contains(e.getKey())) {
+                    trainableBytes += bytes;
+                }
+            } else if (role == InitializerRole.BUFFER) {
+                bufferBytes += bytes;
+            }
+        }
+        for (String in : g.inputs) {
+            long b = g.bytes(in);
+            inputBytes += b;
+            TensorType t = g.types.get(in);
+            storeOf.put(in, alloc(b, t == null ? DType.FLOAT : t.dtype(), Cat.INPUTS, true));
+        }
+        if (crossEntropy()) {
+            TensorType logits = g.types.get(g.outputs.get(0));
+            long rows = rows(logits);
+            targetBytes = DType.INT64.bytesFor(rows);
+            alloc(targetBytes, DType.INT64, Cat.INPUTS, true);
+        }
+    }
+
+    boolean crossEntropy() {
+        TrainingSetup.Loss l = setup.loss();
+        if (l == TrainingSetup.Loss.AUTO) {
+            return g.outputs.size() == 1;
+        }
+        return l == TrainingSetup.Loss.CROSS_ENTROPY && !g.outputs.isEmpty();
+    }
+
+    private static long rows(TensorType t) {
+        if (t == null || !t.isFullyKnown() || t.shape().rank() == 0) {
+            return 1;
+        }
+        long last = t.shape().dim(t.shape().rank() - 1).value();
+        return last == 0 ? 0 : t.numel().getAsLong() / last;
+    }
+
+    private StepPeak step(int stepNo) {
+        step = stepNo;
+        peak = -1;
+        peakByPhase.clear();
+        recordSaves = stepNo == 1;
+        long atStart = live;
+
+        phase = Phase.ZERO_GRAD;
+        for (Store s : paramGrad.values()) {
+            free(s);
+        }
+        paramGrad.clear();
+        mark("zero_grad", "");
+
+        phase = Phase.FORWARD;
+        List<Store> stepEnd = forward();
+        Store[] loss = lossForward();
+
+        phase = Phase.BACKWARD;
+        lossBackward(loss);
+        backward();
+
+        phase = Phase.OPTIMIZER_STEP;
+        optimizerStep();
+
+        for (Store s : stepEnd) {
+            release(s);
+        }
+        for (Store s : loss) {
+            free(s);
+        }
+        return new StepPeak(peak, peakPhase, peakAt, peakScope, peakBreakdown, peakByPhase, atStart, live);
+    }
+
+    // ---- forward ----------------------------------------------------------------------------------
+
+    private final Map<Store, Store> autocastWeightCopies = new IdentityHashMap<>();
+
+    /** Returns the holds to drop at the end of the step (model outputs). */
+    private List<Store> forward() {
+        List<Store> outputsHeld = new ArrayList<>();
+        autocastWeightCopies.clear();
+        Set<String> outputSet = new HashSet<>(g.outputs);
+        for (Node n : g.nodes) {
+            // autocast copies of float32 inputs of matmul-like ops
+            Map<Integer, Store> casts = new HashMap<>();
+            List<Store> dropAfter = new ArrayList<>();
+            if (g.autocastNodes.contains(n)) {
+                for (int j = 0; j < n.inputs().size(); j++) {
+                    String in = n.input(j);
+                    TensorType t = in.isEmpty() ? null : g.types.get(in);
+                    Store src = storeOf.get(in);
+                    if (t == null || src == null || t.dtype() != DType.FLOAT) {
+                        continue;
+                    }
+                    long bytes = g.lowPrecision().bytesFor(t.numel().orElse(0));
+                    if (src.cat == Cat.WEIGHTS) {
+                        // autocast caches the cast of a leaf weight for the whole forward
+                        Store copy = autocastWeightCopies.get(src);
+                        if (copy == null) {
+                            copy = alloc(bytes, g.lowPrecision(), Cat.ACT, false);
+                            hold(copy, 1);
+                            autocastWeightCopies.put(src, copy);
+                        }
+                        casts.put(j, copy);
+                    } else {
+                        Store copy = alloc(bytes, g.lowPrecision(), Cat.ACT, false);
+                        hold(copy, 1);
+                        casts.put(j, copy);
+                        dropAfter.add(copy);
+                    }
+                }
+            }
+            List<Store> deadOutputs = new ArrayList<>();
+            for (String out : n.outputs()) {
+                if (out.isEmpty()) {
+                    continue;
+                }
+                int holds = g.uses.getOrDefault(out, 0) + (outputSet.contains(out) ? 1 : 0);
+                Store s;
+                if (g.phantom.contains(out)) {
+                    s = alloc(0, DType.FLOAT, Cat.ACT, false);
+                } else if (g.aliasOf.containsKey(out) && storeOf.containsKey(g.aliasOf.get(out))) {
+                    s = storeOf.get(g.aliasOf.get(out));
+                } else {
+                    TensorType t = g.types.get(out);
+                    s = alloc(g.bytes(out), t == null ? DType.FLOAT : t.dtype(), Cat.ACT, false);
+                }
+                storeOf.put(out, s);
+                hold(s, holds);
+                if (outputSet.contains(out)) {
+                    outputsHeld.add(s);
+                }
+                if (holds == 0) {
+                    deadOutputs.add(s);
+                }
+            }
+            mark(n.name(), n.scope());
+            // what this node keeps for backward
+            List<Store> keeps = new ArrayList<>();
+            for (Saved sv : g.saved.getOrDefault(n, List.of())) {
+                Store s = resolve(n, sv, casts);
+                if (s == null || s.cat == Cat.WEIGHTS || s.cat == Cat.BUFFERS || s.bytes == 0) {
+                    continue;
+                }
+                if (keeps.stream().anyMatch(k -> k == s)) {
+                    continue;
+                }
+                addSaver(s);
+                keeps.add(s);
+                if (recordSaves && everSaved.add(s)) {
+                    savedBytes += s.bytes;
+                    String module = n.scope().isEmpty() ? "" : n.scope();
+                    savedByModule.merge(module, s.bytes, Long::sum);
+                    savedByDType.merge(s.dtype.displayName(), s.bytes, Long::sum);
+                    savedByNode.merge(n.name(), s.bytes, Long::sum);
+                }
+            }
+            savedBy.put(n, keeps);
+            for (Store s : dropAfter) {
+                release(s);
+            }
+            for (String in : new LinkedHashSet<>(n.inputs())) {
+                if (!in.isEmpty()) {
+                    release(storeOf.get(in));
+                }
+            }
+            for (Store s : deadOutputs) {
+                if (s.refs <= 0) {
+                    free(s);
+                }
+            }
+        }
+        for (Store copy : autocastWeightCopies.values()) {
+            release(copy);
+        }
+        return outputsHeld;
+    }
+
+    private Store resolve(Node n, Saved sv, Map<Integer, Store> casts) {
+        return switch (sv.kind()) {
+            case INPUT -> casts.containsKey(sv.index()) ? casts.get(sv.index()) : storeOf.get(n.input(sv.index()));
+            case OUTPUT -> sv.index() < n.outputs().size() ? storeOf.get(n.outputs().get(sv.index())) : null;
+            case EXTRA -> {
+                Store s = alloc(sv.dtype().bytesFor(sv.elements()), sv.dtype(), Cat.ACT, false);
+                yield s;
+            }
+        };
+    }
+
+    // ---- loss -------------------------------------------------------------------------------------
+
+    /** cross_entropy = log_softmax (saves its output) + nll_loss; or a sum of the outputs. */
+    private Store[] lossForward() {
+        if (g.outputs.isEmpty()) {
+            return new Store[0];
+        }
+        Store lossValue;
+        if (crossEntropy()) {
+            TensorType logits = g.types.get(g.outputs.get(0));
+            long n = logits == null ? 0 : logits.numel().orElse(0);
+            // cross_entropy runs in float32 under autocast
+            Store cast = null;
+            if (logits != null && logits.dtype() != DType.FLOAT && setup.autocast()) {
+                cast = alloc(DType.FLOAT.bytesFor(n), DType.FLOAT, Cat.ACT, false);
+            }
+            DType dt = setup.autocast() || logits == null ? DType.FLOAT : logits.dtype();
+            Store logSoftmax = alloc(dt.bytesFor(n), dt, Cat.ACT, false);
+            addSaver(logSoftmax);
+            lossValue = alloc(4, DType.FLOAT, Cat.ACT, false);
+            mark("loss (cross_entropy)", "");
+            free(cast);
+            return new Store[] {lossValue, logSoftmax};
+        }
+        lossValue = alloc(4, DType.FLOAT, Cat.ACT, false);
+        mark("loss (sum of outputs)", "");
+        return new Store[] {lossValue};
+    }
+
+    private final Map<String, Store> gradOf = new HashMap<>();
+
+    private void lossBackward(Store[] loss) {
+        if (g.outputs.isEmpty()) {
+            return;
+        }
+        if (crossEntropy() && loss.length > 1) {
+            String out = g.outputs.get(0);
+            TensorType logits = g.types.get(out);
+            long n = logits == null ? 0 : logits.numel().orElse(0);
+            DType dt = setup.autocast() || logits == null ? DType.FLOAT : logits.dtype();
+            Store gradLogSoftmax = alloc(dt.bytesFor(n), dt, Cat.ACT, false);
+            mark("nll_loss backward", "");
+            Store gradLogits = alloc(g.bytes(out), logits == null ? DType.FLOAT : logits.dtype(), Cat.ACT, false);
+            mark("log_softmax backward", "");
+            free(gradLogSoftmax);
+            removeSaver(loss[1]);
+            if (g.requiresGrad.contains(out)) {
+                gradOf.put(out, gradLogits);
+                hold(gradLogits, 1);
+            } else {
+                free(gradLogits);
+            }
+        } else {
+            // sum backward: an expanded view of the scalar gradient, no storage of the output's size
+            for (String out : g.outputs) {
+                if (g.requiresGrad.contains(out)) {
+                    Store s = alloc(0, DType.FLOAT, Cat.ACT, false);
+                    hold(s, 1);
+                    gradOf.put(out, s);
+                }
+            }
+        }
+    }
+
+    // ---- backward ---------------------------------------------------------------------------------
+
+    private void backward() {
+        List<Node> order = g.nodes;
+        for (int i = order.size() - 1; i >= 0; i--) {
+            Node n = order.get(i);
+            if (!g.inGraph.contains(n)) {
+                continue;
+            }
+            boolean anyGrad = false;
+            for (String out : n.outputs()) {
+                if (gradOf.containsKey(out)) {
+                    anyGrad = true;
+                }
+            }
+            if (!anyGrad) {
+                continue; // no gradient reaches it: its saved tensors go when the graph is freed
+            }
+            Store outGrad = gradOf.get(n.outputs().get(0));
+            Set<String> done = new HashSet<>();
+            for (int j = 0; j < n.inputs().size(); j++) {
+                String in = n.input(j);
+                if (in.isEmpty() || !g.requiresGrad.contains(in) || !done.add(in)) {
+                    continue;
+                }
+                Store grad;
+                if (outGrad != null && passesGradient(n, j)) {
+                    grad = outGrad;
+                    hold(grad, 1);
+                } else {
+                    TensorType t = g.types.get(in);
+                    grad = alloc(g.bytes(in), t == null ? DType.FLOAT : t.dtype(), Cat.ACT, false);
+                    hold(grad, 1);
+                }
+                if (g.trainable.contains(in)) {
+                    accumulateParamGrad(in, grad, n);
+                } else if (gradOf.containsKey(in)) {
+                    release(grad); // accumulated in place into the existing buffer
+                } else {
+                    gradOf.put(in, grad);
+                }
+            }
+            mark(n.name(), n.scope());
+            for (String out : n.outputs()) {
+                Store s = gradOf.remove(out);
+                release(s);
+            }
+            for (Store s : savedBy.getOrDefault(n, List.of())) {
+                removeSaver(s);
+            }
+            savedBy.remove(n);
+        }
+        // nodes no gradient reached: their saved tensors go with the graph
+        for (List<Store> keeps : savedBy.values()) {
+            for (Store s : keeps) {
+                removeSaver(s);
+            }
+        }
+        savedBy.clear();
+        for (Store s : gradOf.values()) {
+            release(s);
+        }
+        gradOf.clear();
+        mark("backward end", "");
+    }
+
+    /** The gradient of input j is the output's gradient itself (a view of it): no storage of its own. */
+    private boolean passesGradient(Node n, int j) {
+        String op = n.qualifiedOpType();
+        if (j == 0 && (op.equals("Reshape") || op.equals("Flatten") || op.equals("Squeeze")
+                || op.equals("Unsqueeze") || op.equals("Transpose") || op.equals("Identity"))) {
+            return true;
+        }
+        if (op.equals("Where") && j == 2 && n.input(2).equals(g.aliasOf.get(n.outputs().get(0)))) {
+            return true;
+        }
+        if (op.equals("Add") || (op.equals("Sub") && j == 0)) {
+            TensorType in = g.types.get(n.input(j));
+            TensorType out = g.types.get(n.outputs().get(0));
+            return in != null && out != null && in.numel().equals(out.numel()) && in.dtype() == out.dtype();
+        }
+        return false;
+    }
+
+    /**
+     * AccumulateGrad: the first gradient of a parameter becomes its {@code .grad}; a second one (a weight
+     * used twice, like GPT-2's tied embedding) is added out of place: old + new + sum live together.
+     */
+    private void accumulateParamGrad(String p, Store grad, Node n) {
+        Store old = paramGrad.get(p);
+        long bytes = g.weightBytes(g.weights.get(p));
+        if (old == null) {
+            Store own = grad;
+            if (grad.refs > 1 || grad.bytes != bytes) {
+                // the gradient is shared with an activation's, or reduced (bias of a broadcast add)
+                own = alloc(bytes, grad.dtype, Cat.GRADS, false);
+                release(grad);
+            } else {
+                recategorize(grad, Cat.GRADS);
+            }
+            paramGrad.put(p, own);
+            return;
+        }
+        Store sum = alloc(bytes, old.dtype, Cat.ACT, false);
+        mark(n.name() + " (grad accumulation)", n.scope());
+        release(grad);
+        free(old);
+        recategorize(sum, Cat.GRADS);
+        paramGrad.put(p, sum);
+    }
+
+    // ---- optimizer --------------------------------------------------------------------------------
+
+    private void createState(String p) {
+        TensorData t = g.weights.get(p);
+        List<Store> s = new ArrayList<>();
+        for (int k = 0; k < Optimizers.stateTensors(setup.optimizer()); k++) {
+            s.add(alloc(g.weightBytes(t), g.runtimeDType(t.dtype()), Cat.STATE, true));
+        }
+        long scalar = Optimizers.scalarBytes(setup.optimizer());
+        if (scalar > 0) {
+            s.add(alloc(scalar, DType.FLOAT, Cat.STATE, true));
+        }
+        state.put(p, s);
+    }
+
+    private void optimizerStep() {
+        TrainingSetup.Optimizer o = setup.optimizer();
+        List<String> params = new ArrayList<>(g.trainable);
+        params.removeIf(p -> !paramGrad.containsKey(p));
+        if (!Optimizers.stateCreatedDuringUpdate(o)) {
+            for (String p : params) {
+                if (!state.containsKey(p)) {
+                    createState(p);
+                }
+            }
+        }
+        mark("optimizer state", "");
+        if (setup.backend() == AutogradContext.Backend.CUDA) {
+            // foreach: one temporary per parameter of the group, all at once
+            List<Store> temps = new ArrayList<>();
+            for (String p : params) {
+                if (!state.containsKey(p)) {
+                    createState(p);
+                }
+                for (int k = 0; k < Optimizers.foreachTemporaries(o); k++) {
+                    temps.add(alloc(g.weightBytes(g.weights.get(p)), DType.FLOAT, Cat.ACT, false));
+                }
+            }
+            mark("optimizer.step (foreach)", "");
+            temps.forEach(this::free);
+            return;
+        }
+        for (String p : params) {
+            if (!state.containsKey(p)) {
+                createState(p);
+            }
+            long bytes = g.weightBytes(g.weights.get(p));
+            List<Store> temps = new ArrayList<>();
+            for (int k = 0; k < Optimizers.perTensorTemporaries(o); k++) {
+                temps.add(alloc(bytes, DType.FLOAT, Cat.ACT, false));
+            }
+            mark("optimizer.step " + p, "");
+            temps.forEach(this::free);
+        }
+    }
+
+    long gradBytes() {
+        return byCat[Cat.GRADS.ordinal()];
+    }
+
+    long stateBytes() {
+        return byCat[Cat.STATE.ordinal()];
+    }
+}

@@ -1,0 +1,119 @@
+package dev.modelmeter.analysis.memory;
+
+import dev.modelmeter.ops.AutogradContext;
+
+import java.util.regex.Pattern;
+
+/**
+ * How one training step is run: the batch, the precision policy, the optimizer, frozen and
+ * checkpointed parts (regexes over parameter names and module scopes), whose kernels run it, and how
+ * attention runs.
+ *
+ * @param batch          the batch size the shaped graph was bound with (informational: shapes carry it)
+ * @param freeze         regex over parameter names (whole-name match): frozen, no grad, no optimizer state; null for none
+ * @param checkpoint     regex over module scopes (whole-scope match) recomputed in backward
+ *                       ({@code torch.utils.checkpoint}); null for none
+ * @param loss           the loss added after the model's outputs
+ * @param attentionDropout whether attention applies dropout in training; null: as the export shows it,
+ *                       or, where an exporter dropped it, whenever the model has other Dropout nodes
+ *                       (Hugging Face configs use the same probability for both)
+ */
+public record TrainingSetup(int batch, Precision precision, Optimizer optimizer, String freeze, String checkpoint,
+                            AutogradContext.Backend backend, AttentionMode attention, Loss loss,
+                            Boolean attentionDropout) {
+
+    /** Number formats of weights and of the compute. */
+    public enum Precision {
+        /** Everything float32. */
+        FP32,
+        /** float32 weights, {@code torch.autocast(dtype=bfloat16)}: matmul-like ops compute in bf16. */
+        BF16_MIXED,
+        /** float32 weights, {@code torch.autocast(dtype=float16)}. */
+        FP16_MIXED,
+        /** Model cast to bfloat16 ({@code model.bfloat16()}): weights, grads, state and activations. */
+        BF16
+    }
+
+    /** PyTorch optimizers with their default arguments (SGD momentum 0.9 for SGD_MOMENTUM). */
+    public enum Optimizer { SGD, SGD_MOMENTUM, ADAM, ADAMW, ADAGRAD, RMSPROP }
+
+    /** How {@code scaled_dot_product_attention} runs. */
+    public enum AttentionMode {
+        /** A fused kernel where PyTorch would pick one (flash / memory-efficient; on CPU only without dropout). */
+        FUSED,
+        /** The unfused math path: scores and probabilities are materialised and saved. */
+        MATH
+    }
+
+    /** The loss the step adds after the model. */
+    public enum Loss {
+        /** Cross-entropy when the model has one output, else the sum of its outputs. */
+        AUTO,
+        /** {@code cross_entropy(output.flatten(0, -2), target)}: log_softmax output saved. */
+        CROSS_ENTROPY,
+        /** {@code sum(o.sum() for o in outputs)}: saves nothing. */
+        SUM
+    }
+
+    public TrainingSetup {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be at least 1");
+        }
+        precision = precision == null ? Precision.FP32 : precision;
+        optimizer = optimizer == null ? Optimizer.ADAMW : optimizer;
+        backend = backend == null ? AutogradContext.Backend.CUDA : backend;
+        attention = attention == null ? AttentionMode.FUSED : attention;
+        loss = loss == null ? Loss.AUTO : loss;
+    }
+
+    /** fp32, AdamW, nothing frozen, CUDA kernels, fused attention. */
+    public static TrainingSetup defaults(int batch) {
+        return new TrainingSetup(batch, Precision.FP32, Optimizer.ADAMW, null, null,
+                AutogradContext.Backend.CUDA, AttentionMode.FUSED, Loss.AUTO, null);
+    }
+
+    public TrainingSetup withOptimizer(Optimizer o) {
+        return new TrainingSetup(batch, precision, o, freeze, checkpoint, backend, attention, loss, attentionDropout);
+    }
+
+    public TrainingSetup withPrecision(Precision p) {
+        return new TrainingSetup(batch, p, optimizer, freeze, checkpoint, backend, attention, loss, attentionDropout);
+    }
+
+    public TrainingSetup withBackend(AutogradContext.Backend b) {
+        return new TrainingSetup(batch, precision, optimizer, freeze, checkpoint, b, attention, loss, attentionDropout);
+    }
+
+    public TrainingSetup withBatch(int b) {
+        return new TrainingSetup(b, precision, optimizer, freeze, checkpoint, backend, attention, loss, attentionDropout);
+    }
+
+    public TrainingSetup withFreeze(String regex) {
+        return new TrainingSetup(batch, precision, optimizer, regex, checkpoint, backend, attention, loss, attentionDropout);
+    }
+
+    public TrainingSetup withCheckpoint(String regex) {
+        return new TrainingSetup(batch, precision, optimizer, freeze, regex, backend, attention, loss, attentionDropout);
+    }
+
+    public TrainingSetup withAttention(AttentionMode a) {
+        return new TrainingSetup(batch, precision, optimizer, freeze, checkpoint, backend, a, loss, attentionDropout);
+    }
+
+    public TrainingSetup withLoss(Loss l) {
+        return new TrainingSetup(batch, precision, optimizer, freeze, checkpoint, backend, attention, l, attentionDropout);
+    }
+
+    Pattern freezePattern() {
+        return freeze == null ? null : Pattern.compile(freeze);
+    }
+
+    Pattern checkpointPattern() {
+        return checkpoint == null ? null : Pattern.compile(checkpoint);
+    }
+
+    /** True for the autocast policies, where float32 weights feed lower-precision compute. */
+    boolean autocast() {
+        return precision == Precision.BF16_MIXED || precision == Precision.FP16_MIXED;
+    }
+}

@@ -1,0 +1,144 @@
+package dev.modelmeter.onnx;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.WireFormat;
+import dev.modelmeter.ModelMeterException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The protobuf wire format read as a stream, with the checks a reader of untrusted files needs: every
+ * declared length is compared with the bytes that remain before anything is allocated, known fields
+ * must carry the wire type the ONNX schema gives them, and nesting is bounded. Positions are file
+ * offsets, so a skipped payload can be located later without having been read.
+ *
+ * <p>Failures surface as {@link ModelMeterException} (schema problems) or protobuf's / the stream's own
+ * exceptions (truncation, I/O), which {@link OnnxReader} turns into one-line messages.
+ */
+final class ProtoInput {
+
+    /** Deeper than any real model (subgraphs inside subgraphs, sequences of sequences). */
+    private static final int MAX_DEPTH = 64;
+
+    private final CodedInputStream in;
+    private final long size;
+    private int depth;
+
+    ProtoInput(InputStream stream, long size) {
+        this.in = CodedInputStream.newInstance(stream, 1 << 16);
+        this.in.setSizeLimit(Integer.MAX_VALUE);
+        this.size = size;
+    }
+
+    /** The next tag, or 0 at the end of the current message. */
+    int readTag() throws IOException {
+        return in.readTag();
+    }
+
+    static int field(int tag) {
+        return WireFormat.getTagFieldNumber(tag);
+    }
+
+    static int wireType(int tag) {
+        return WireFormat.getTagWireType(tag);
+    }
+
+    /** Bytes consumed so far: the file offset of what comes next. */
+    long position() {
+        return in.getTotalBytesRead();
+    }
+
+    /** Skips a field this reader does not use. */
+    void skip(int tag) throws IOException {
+        if (wireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+            skipBytes(readLength());
+            return;
+        }
+        if (!in.skipField(tag)) {
+            throw new ModelMeterException("unexpected end-group tag at byte " + position());
+        }
+    }
+
+    /** Fails unless {@code tag} has the wire type the schema gives field {@code what}. */
+    void expect(int tag, int wireType, String what) {
+        if (wireType(tag) != wireType) {
+            throw new ModelMeterException("field " + what + " has wire type " + wireType(tag) + ", the schema says "
+                    + wireType + " (byte " + position() + ")");
+        }
+    }
+
+    /** A length prefix, checked against the bytes left in the file and in the enclosing message. */
+    int readLength() throws IOException {
+        int length = in.readRawVarint32();
+        long remaining = remaining();
+        if (length < 0 || length > remaining) {
+            throw new ModelMeterException("declared length " + Integer.toUnsignedString(length) + " at byte "
+                    + position() + " exceeds the " + remaining + " bytes that remain (truncated or corrupt file)");
+        }
+        return length;
+    }
+
+    /** Bytes left before the end of the current message, or of the file at top level. */
+    long remaining() {
+        long inFile = size - position();
+        int inMessage = in.getBytesUntilLimit();
+        return inMessage < 0 ? inFile : Math.min(inFile, inMessage);
+    }
+
+    /** Enters a length-delimited sub-message; returns the token for {@link #exit}. */
+    int enter() throws IOException {
+        int length = readLength();
+        if (++depth > MAX_DEPTH) {
+            throw new ModelMeterException("messages nested more than " + MAX_DEPTH + " deep");
+        }
+        return in.pushLimit(length);
+    }
+
+    void exit(int token) throws IOException {
+        // a message whose fields stop short of its declared length is corrupt, not silently resumed
+        if (!in.isAtEnd()) {
+            throw new ModelMeterException("message ends early at byte " + position());
+        }
+        in.popLimit(token);
+        depth--;
+    }
+
+    boolean atEnd() throws IOException {
+        return in.isAtEnd();
+    }
+
+    String readString() throws IOException {
+        return new String(readBytes(readLength()), StandardCharsets.UTF_8);
+    }
+
+    byte[] readBytes(int length) throws IOException {
+        return in.readRawBytes(length);
+    }
+
+    void skipBytes(int length) throws IOException {
+        in.skipRawBytes(length);
+    }
+
+    long readVarint() throws IOException {
+        return in.readRawVarint64();
+    }
+
+    int readFixed32() throws IOException {
+        return in.readRawLittleEndian32();
+    }
+
+    long readFixed64() throws IOException {
+        return in.readRawLittleEndian64();
+    }
+
+    /** Pushes a limit of {@code length} bytes for reading a packed run; pair with {@link #popLimit}. */
+    int pushLimit(int length) throws IOException {
+        return in.pushLimit(length);
+    }
+
+    void popLimit(int token) {
+        in.popLimit(token);
+    }
+}

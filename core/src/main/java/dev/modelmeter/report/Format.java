@@ -1,0 +1,52 @@
+package dev.modelmeter.report;
+
+import java.util.Locale;
+
+/**
+ * Number formatting shared by the renderers. Byte sizes use binary units and say so: KiB = 1024,
+ * MiB = 1024², GiB = 1024³ bytes. Counts get thousands separators and, for big ones, a short form
+ * with decimal prefixes (M = 10⁶, G = 10⁹) as torchinfo prints them.
+ */
+public final class Format {
+
+    private Format() {
+    }
+
+    /** {@code 15,119,690}. */
+    public static String count(long n) {
+        return String.format(Locale.ROOT, "%,d", n);
+    }
+
+    /** {@code 313.59 M}, {@code 4.09 G}; small counts stay exact. */
+    public static String shortCount(long n) {
+        double a = Math.abs((double) n);
+        if (a >= 1e12) {
+            return String.format(Locale.ROOT, "%.2f T", n / 1e12);
+        }
+        if (a >= 1e9) {
+            return String.format(Locale.ROOT, "%.2f G", n / 1e9);
+        }
+        if (a >= 1e6) {
+            return String.format(Locale.ROOT, "%.2f M", n / 1e6);
+        }
+        if (a >= 1e4) {
+            return String.format(Locale.ROOT, "%.2f K", n / 1e3);
+        }
+        return count(n);
+    }
+
+    /** {@code 57.68 MiB}; exact bytes below 1 KiB. */
+    public static String bytes(long b) {
+        double a = Math.abs((double) b);
+        if (a >= 1L << 30) {
+            return String.format(Locale.ROOT, "%.2f GiB", b / (double) (1L << 30));
+        }
+        if (a >= 1L << 20) {
+            return String.format(Locale.ROOT, "%.2f MiB", b / (double) (1L << 20));
+        }
+        if (a >= 1L << 10) {
+            return String.format(Locale.ROOT, "%.2f KiB", b / (double) (1L << 10));
+        }
+        return b + " B";
+    }
+}

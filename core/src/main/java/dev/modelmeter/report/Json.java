@@ -1,0 +1,56 @@
+package dev.modelmeter.report;
+
+import dev.modelmeter.graph.Dim;
+import dev.modelmeter.graph.TensorType;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** JSON building blocks shared by the JSON renderers: shapes as lists of ints (symbols as strings). */
+public final class Json {
+
+    static final ObjectMapper MAPPER = JsonMapper.builder().build();
+
+    private Json() {
+    }
+
+    public static ObjectNode object() {
+        return MAPPER.createObjectNode();
+    }
+
+    public static ArrayNode array() {
+        return MAPPER.createArrayNode();
+    }
+
+    /** {@code [1, 3, 224, 224]}; a symbolic dim is its name, an unknown one null; unknown rank is null. */
+    public static ArrayNode shape(TensorType t) {
+        if (t == null || t.shape() == null) {
+            return null;
+        }
+        ArrayNode a = array();
+        for (Dim d : t.shape().dims()) {
+            if (d instanceof Dim.Known k) {
+                a.add(k.value());
+            } else if (d instanceof Dim.Symbolic s) {
+                a.add(s.name());
+            } else {
+                a.addNull();
+            }
+        }
+        return a;
+    }
+
+    /** {"name":…, "dtype":…, "shape":[…]}. */
+    public static ObjectNode tensor(String name, TensorType t) {
+        ObjectNode o = object();
+        o.put("name", name);
+        o.put("dtype", t == null ? null : t.dtype().displayName());
+        o.set("shape", shape(t));
+        return o;
+    }
+
+    public static String pretty(Object node) {
+        return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node) + "\n";
+    }
+}

@@ -1,0 +1,62 @@
+package dev.modelmeter.report;
+
+import dev.modelmeter.analysis.Layer;
+import dev.modelmeter.analysis.ModelSummary;
+import dev.modelmeter.graph.TensorType;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** The summary as a terminal table: one row per module (or node), then the totals. */
+public final class SummaryTable {
+
+    private SummaryTable() {
+    }
+
+    public static String render(ModelSummary s) {
+        TextTable t = new TextTable(List.of("Layer", "Op", "Output shape", "Params", "MACs"),
+                false, false, false, true, true);
+        for (Layer l : s.layers()) {
+            t.add(l.name(), l.op(), shapes(l.outputShapes()), l.params() == 0 ? "-" : Format.count(l.params()),
+                    l.macs() == 0 ? "-" : Format.count(l.macs()));
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append(s.model().source()).append('\n');
+        sb.append(t.render());
+        sb.append(totals(s));
+        return sb.toString();
+    }
+
+    static String shapes(List<TensorType> shapes) {
+        return shapes.stream().map(x -> x.shape() == null ? "?" : x.shape().toListString())
+                .collect(Collectors.joining(", "));
+    }
+
+    /** The block under the rows; also used by the Markdown renderer. */
+    static String totals(ModelSummary s) {
+        StringBuilder sb = new StringBuilder();
+        sb.append('\n');
+        line(sb, "Total params", Format.count(s.params().total()));
+        line(sb, "Trainable params", Format.count(s.params().trainable()));
+        line(sb, "Non-trainable params", Format.count(s.params().nonTrainable()));
+        line(sb, "Buffers", Format.count(s.buffers()) + " elements (" + Format.bytes(s.bufferBytes()) + ")");
+        line(sb, "MACs", Format.count(s.macs()) + " (" + Format.shortCount(s.macs()) + ")");
+        line(sb, "FLOPs", Format.count(s.flops()) + " (2 per MAC; matmul-like ops only)");
+        line(sb, "Other FLOPs (estimate)", Format.count(s.otherFlops()) + " (elementwise, norms, pooling, softmax)");
+        String weights = s.weightBytesByDtype().entrySet().stream()
+                .map(e -> e.getKey().displayName() + " " + Format.bytes(e.getValue()))
+                .collect(Collectors.joining(", "));
+        line(sb, "Weight memory", weights.isEmpty() ? "0 B" : weights);
+        line(sb, "Input size", Format.bytes(s.inputBytes()));
+        line(sb, "Sum of layer outputs", Format.bytes(s.layerOutputBytes()));
+        sb.append("(KiB/MiB/GiB are 1024-based; MACs count conv/matmul work as PyTorch's FlopCounterMode ÷ 2)\n");
+        if (s.partial()) {
+            sb.append("PARTIAL: some operators are unknown or some shapes could not be inferred; totals miss them.\n");
+        }
+        return sb.toString();
+    }
+
+    private static void line(StringBuilder sb, String label, String value) {
+        sb.append(String.format("%-24s %s%n", label + ":", value));
+    }
+}
