@@ -51,7 +51,7 @@ public final class Network {
     public static final String INPLACE = "modelmeter.inplace";
 
     /** Node metadata key holding the PyTorch class name of the module that emitted the node. */
-    public static final String MODULE_CLASS = "modelmeter.module_class";
+    public static final String MODULE_CLASS = "modelmeter.module";
 
     private final String name;
     private boolean training;

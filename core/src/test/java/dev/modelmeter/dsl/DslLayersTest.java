@@ -9,14 +9,22 @@ import dev.modelmeter.graph.Shape;
 import dev.modelmeter.graph.TensorData;
 import dev.modelmeter.graph.TensorType;
 import dev.modelmeter.graph.TensorValue;
+import dev.modelmeter.graph.ValueInfo;
+import dev.modelmeter.ops.OpRegistry;
+import dev.modelmeter.shapes.ShapeInference;
+import dev.modelmeter.shapes.ShapedGraph;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Each layer type built alone: parameters, buffers and output shape against formulas worked by hand. */
+/**
+ * Each layer type built alone: parameters, buffers and output shape (inferred by the shape engine from
+ * the emitted graph) against formulas worked by hand.
+ */
 class DslLayersTest {
 
     /** One module as the whole network, called on an input of the given type. */
@@ -38,8 +46,20 @@ class DslLayersTest {
                 .filter(t -> net.initializerRoles().get(t.name()) == role).mapToLong(TensorData::numel).sum();
     }
 
+    /**
+     * The output shape as the shape engine infers it from the graph alone (declarations ignored), after
+     * checking that it agrees with the shape the DSL tracked while building.
+     */
     static Shape out(Network net) {
-        return ((TensorType) net.build().graph().outputs().get(0).type()).shape();
+        Model m = net.build();
+        ShapedGraph shaped = ShapeInference.infer(m.graph(), m.opsets(), OpRegistry.standard(),
+                new ShapeInference.Options(Map.of(), Map.of(), true));
+        assertThat(shaped.unknownOps()).isEmpty();
+        assertThat(shaped.warnings()).isEmpty();
+        ValueInfo output = m.graph().outputs().get(0);
+        TensorType inferred = shaped.tensor(output.name());
+        assertThat(inferred).as("inferred vs DSL-tracked type").isEqualTo(output.type());
+        return inferred.shape();
     }
 
     static List<String> ops(Network net) {
