@@ -50,6 +50,15 @@ public final class Attention {
      *                     out ({@link #causalMask})
      */
     public static Tensor scaledDotProduct(Tensor q, Tensor k, Tensor v, Tensor additiveMask, Tensor keep) {
+        return scaledDotProduct(q, k, v, additiveMask, keep, 0);
+    }
+
+    /**
+     * As {@link #scaledDotProduct(Tensor, Tensor, Tensor, Tensor, Tensor)} with SDPA's {@code dropout_p}
+     * on the probabilities, which only a training network emits (see {@link Tensor#dropout}).
+     */
+    public static Tensor scaledDotProduct(Tensor q, Tensor k, Tensor v, Tensor additiveMask, Tensor keep,
+                                          double dropout) {
         long headDim = q.size(-1);
         Tensor scores = q.matmul(k.transpose(-2, -1)).div(Math.sqrt(headDim));
         if (additiveMask != null) {
@@ -60,6 +69,6 @@ public final class Attention {
                     new double[] {MASKED}));
             scores = Tensor.where(keep, scores, masked);
         }
-        return scores.softmax(-1).matmul(v);
+        return scores.softmax(-1).dropout(dropout).matmul(v);
     }
 }

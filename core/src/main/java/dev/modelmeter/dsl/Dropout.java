@@ -2,11 +2,9 @@ package dev.modelmeter.dsl;
 
 import dev.modelmeter.graph.Attribute;
 import dev.modelmeter.graph.DType;
-import dev.modelmeter.graph.TensorType;
 import dev.modelmeter.graph.TensorValue;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code torch.nn.Dropout(p)}: ONNX Dropout with a constant {@code ratio}. In an eval network it is kept
@@ -31,12 +29,10 @@ public class Dropout extends Module {
     @Override
     protected Tensor forward(Tensor x) {
         Network net = x.network();
-        Tensor ratio = net.constant("ratio", new TensorValue(DType.FLOAT, new long[0], new double[] {p}));
-        if (!net.isTraining()) {
-            return net.emit1("Dropout", List.of(x, ratio), List.<Attribute>of(), x.type());
+        if (net.isTraining()) {
+            return x.trainingDropout(p);
         }
-        Tensor train = net.constant("training_mode", new TensorValue(DType.BOOL, new long[0], new double[] {1}));
-        return net.emit("Dropout", List.of(x, ratio, train), List.of(),
-                List.of(x.type(), new TensorType(DType.BOOL, x.shape())), Map.of()).get(0);
+        Tensor ratio = net.constant("ratio", new TensorValue(DType.FLOAT, new long[0], new double[] {p}));
+        return net.emit1("Dropout", List.of(x, ratio), List.<Attribute>of(), x.type());
     }
 }

@@ -143,6 +143,22 @@ public final class Tensor {
         return network.emit1("Softmax", List.of(this), List.of(Attribute.ofInt("axis", axis)), type);
     }
 
+    /**
+     * {@code F.dropout(x, p, training)}: nothing in an eval network (the identity, as the exporters drop
+     * it); in a training network an ONNX Dropout with {@code training_mode=true} and a bool mask output.
+     */
+    public Tensor dropout(double p) {
+        return network.isTraining() ? trainingDropout(p) : this;
+    }
+
+    /** Dropout in training mode: ratio and training_mode constants, outputs the result and the mask. */
+    Tensor trainingDropout(double p) {
+        Tensor ratio = network.constant("ratio", new TensorValue(DType.FLOAT, new long[0], new double[] {p}));
+        Tensor train = network.constant("training_mode", new TensorValue(DType.BOOL, new long[0], new double[] {1}));
+        return network.emit("Dropout", List.of(this, ratio, train), List.of(),
+                List.of(type, new TensorType(DType.BOOL, shape())), Map.of()).get(0);
+    }
+
     /** The same values as another element type (ONNX Cast). */
     public Tensor cast(DType to) {
         return network.emit1("Cast", List.of(this), List.of(Attribute.ofInt("to", to.code())),

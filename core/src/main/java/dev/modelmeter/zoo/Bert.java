@@ -23,7 +23,9 @@ import java.util.List;
  * the first token). Inputs: {@code input_ids} and {@code attention_mask} [B, S] int64; outputs:
  * {@code last_hidden_state} [B, S, H] and {@code pooler_output} [B, H].
  *
- * <p>The attention mask becomes HF's additive mask {@code (1 − mask) · min_float} broadcast over heads and
+ * <p>Attention runs as PyTorch's SDPA does: functionally, so {@code attention.self.dropout} is registered
+ * but never called as a module, and in a training network the probabilities get dropout 0.1. The
+ * attention mask becomes HF's additive mask {@code (1 − mask) · min_float} broadcast over heads and
  * query positions. Position ids and the all-zero token-type ids are constants [1, S] (torch keeps them
  * as non-persistent buffers of 512 and slices them).
  */
@@ -186,6 +188,7 @@ public final class Bert extends Module {
             query = register("query", new Linear(hidden, hidden));
             key = register("key", new Linear(hidden, hidden));
             value = register("value", new Linear(hidden, hidden));
+            register("dropout", new Dropout(0.1)); // as HF; SDPA applies its rate functionally
         }
 
         @Override
@@ -194,7 +197,7 @@ public final class Bert extends Module {
             Tensor q = Attention.splitHeads(query.apply(h), heads);
             Tensor k = Attention.splitHeads(key.apply(h), heads);
             Tensor v = Attention.splitHeads(value.apply(h), heads);
-            return List.of(Attention.mergeHeads(Attention.scaledDotProduct(q, k, v, inputs.get(1), null)));
+            return List.of(Attention.mergeHeads(Attention.scaledDotProduct(q, k, v, inputs.get(1), null, 0.1)));
         }
     }
 

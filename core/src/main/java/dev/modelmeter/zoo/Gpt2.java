@@ -150,7 +150,7 @@ public final class Gpt2 extends Module {
             this.heads = heads;
             cAttn = register("c_attn", new Conv1D(3 * hidden, hidden));
             cProj = register("c_proj", new Conv1D(hidden, hidden));
-            register("attn_dropout", new Dropout(0.1)); // registered like HF; SDPA applies the rate itself
+            register("attn_dropout", new Dropout(0.1)); // registered like HF; SDPA applies its rate functionally
             residDropout = register("resid_dropout", new Dropout(0.1));
         }
 
@@ -162,7 +162,7 @@ public final class Gpt2 extends Module {
             Tensor q = Attention.splitHeads(qkv.get(0), heads);
             Tensor k = Attention.splitHeads(qkv.get(1), heads);
             Tensor v = Attention.splitHeads(qkv.get(2), heads);
-            Tensor context = Attention.mergeHeads(Attention.scaledDotProduct(q, k, v, null, inputs.get(1)));
+            Tensor context = Attention.mergeHeads(Attention.scaledDotProduct(q, k, v, null, inputs.get(1), 0.1));
             return List.of(residDropout.apply(cProj.apply(context)));
         }
     }

@@ -115,4 +115,33 @@ class ZooTruthTest {
                     + spec.get("shape").toString().replace(",", ", "));
         }
     }
+
+    /**
+     * The train-mode graph has the operators of the fixture's train.onnx, written by the legacy exporter
+     * with {@code training=TRAINING} (BatchNormalization and Dropout kept). Constant nodes are left out:
+     * the DSL stores constants as initializers.
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "vgg16-cifar, vgg16_seed",
+        "vgg16-bn, vgg16_bn",
+        "resnet18, resnet18",
+        "resnet50, resnet50",
+        "mobilenet-v2, mobilenet_v2",
+        "alexnet, alexnet",
+    })
+    void trainGraphHasTheLegacyTrainExportsOperators(String zooName, String fixture) {
+        JsonNode counts = truth(fixture).get("onnx").get("train.onnx").get("op_counts");
+        java.util.Map<String, Long> expected = new java.util.TreeMap<>();
+        for (var e : counts.properties()) {
+            if (!e.getKey().equals("Constant")) {
+                expected.put(e.getKey(), e.getValue().asLong());
+            }
+        }
+        java.util.Map<String, Long> actual = new java.util.TreeMap<>();
+        for (var n : Zoo.network(zooName, true).build().graph().nodes()) {
+            actual.merge(n.opType(), 1L, Long::sum);
+        }
+        assertThat(actual).isEqualTo(expected);
+    }
 }
