@@ -12,12 +12,21 @@ public class AdaptiveAvgPool2d extends Module {
     private final long outH;
     private final long outW;
 
-    /** AdaptiveAvgPool2d(size): a square output. */
+    /**
+     * AdaptiveAvgPool2d(size): a square output.
+     *
+     * @param size the output height and width
+     */
     public AdaptiveAvgPool2d(long size) {
         this(size, size);
     }
 
-    /** AdaptiveAvgPool2d((h, w)). */
+    /**
+     * AdaptiveAvgPool2d((h, w)).
+     *
+     * @param outH output height
+     * @param outW output width
+     */
     public AdaptiveAvgPool2d(long outH, long outW) {
         this.outH = outH;
         this.outW = outW;

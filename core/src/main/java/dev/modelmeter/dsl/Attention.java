@@ -18,7 +18,13 @@ public final class Attention {
     private Attention() {
     }
 
-    /** [B, S, H·D] → [B, H, S, D] (view + transpose, as {@code transpose_for_scores}). */
+    /**
+     * [B, S, H·D] → [B, H, S, D] (view + transpose, as {@code transpose_for_scores}).
+     *
+     * @param x the hidden states
+     * @param heads the number of heads
+     * @return the heads
+     */
     public static Tensor splitHeads(Tensor x, long heads) {
         long hidden = x.size(-1);
         if (hidden % heads != 0) {
@@ -27,7 +33,12 @@ public final class Attention {
         return x.reshapeKeeping(0, 0, heads, hidden / heads).permute(0, 2, 1, 3);
     }
 
-    /** [B, H, S, D] → [B, S, H·D]. */
+    /**
+     * [B, H, S, D] → [B, S, H·D].
+     *
+     * @param x the hidden states
+     * @return the merged states
+     */
     public static Tensor mergeHeads(Tensor x) {
         long hidden = x.size(1) * x.size(3);
         return x.permute(0, 2, 1, 3).reshapeKeeping(0, 0, hidden);
@@ -37,6 +48,10 @@ public final class Attention {
      * A causal mask for {@code seq} positions: a bool constant [1, 1, seq, seq], true where a query
      * position may attend (key position ≤ query position). Make it once per network and pass it to every
      * layer, as Hugging Face models do.
+     *
+     * @param net the network
+     * @param seq the sequence length
+     * @return the mask
      */
     public static Tensor causalMask(Network net, long seq) {
         return net.constant("causal_mask", DType.BOOL, 1, 1, seq, seq);
@@ -48,6 +63,10 @@ public final class Attention {
      * @param additiveMask null, or a float mask broadcastable to [B, H, S, S] added to the scores
      * @param keep         null, or a bool mask broadcastable to the scores, false where a score is masked
      *                     out ({@link #causalMask})
+     * @param q queries [B, H, S, D]
+     * @param k keys [B, H, S, D]
+     * @param v values [B, H, S, D]
+     * @return the attention output [B, H, S, D]
      */
     public static Tensor scaledDotProduct(Tensor q, Tensor k, Tensor v, Tensor additiveMask, Tensor keep) {
         return scaledDotProduct(q, k, v, additiveMask, keep, 0);
@@ -56,6 +75,14 @@ public final class Attention {
     /**
      * As {@link #scaledDotProduct(Tensor, Tensor, Tensor, Tensor, Tensor)} with SDPA's {@code dropout_p}
      * on the probabilities, which only a training network emits (see {@link Tensor#dropout}).
+     *
+     * @param q queries [B, H, S, D]
+     * @param k keys [B, H, S, D]
+     * @param v values [B, H, S, D]
+     * @param additiveMask null, or a float mask added to the scores
+     * @param keep null, or a bool mask, false where a score is masked out
+     * @param dropout the dropout rate on the probabilities (training only)
+     * @return the attention output [B, H, S, D]
      */
     public static Tensor scaledDotProduct(Tensor q, Tensor k, Tensor v, Tensor additiveMask, Tensor keep,
                                           double dropout) {

@@ -22,17 +22,35 @@ public class AvgPool2d extends Module {
     private final boolean ceilMode;
     private final boolean countIncludePad;
 
-    /** AvgPool2d(kernel): stride = kernel. */
+    /**
+     * AvgPool2d(kernel): stride = kernel.
+     *
+     * @param kernel the window (height, width, or one size for both)
+     */
     public AvgPool2d(long kernel) {
         this(kernel, kernel, 0);
     }
 
-    /** AvgPool2d(kernel, stride, padding). */
+    /**
+     * AvgPool2d(kernel, stride, padding).
+     *
+     * @param kernel the window (height, width, or one size for both)
+     * @param stride the stride (height, width, or one size for both)
+     * @param padding the padding on each side
+     */
     public AvgPool2d(long kernel, long stride, long padding) {
         this(new long[] {kernel, kernel}, new long[] {stride, stride}, padding, false, true);
     }
 
-    /** AvgPool2d with per-axis kernel and stride and every option. */
+    /**
+     * AvgPool2d with per-axis kernel and stride and every option.
+     *
+     * @param kernel the window (height, width, or one size for both)
+     * @param stride the stride (height, width, or one size for both)
+     * @param padding the padding on each side
+     * @param ceilMode round the output size up instead of down
+     * @param countIncludePad count padding in the average
+     */
     public AvgPool2d(long[] kernel, long[] stride, long padding, boolean ceilMode, boolean countIncludePad) {
         this.kernel = kernel.clone();
         this.stride = stride.clone();

@@ -28,12 +28,22 @@ public class BatchNorm2d extends Module {
     private final double eps;
     private final double momentum;
 
-    /** BatchNorm2d(C) with eps 1e-5 and momentum 0.1. */
+    /**
+     * BatchNorm2d(C) with eps 1e-5 and momentum 0.1.
+     *
+     * @param channels the number of channels C
+     */
     public BatchNorm2d(long channels) {
         this(channels, 1e-5, 0.1);
     }
 
-    /** BatchNorm2d(C, eps, momentum) with torch's meaning of momentum. */
+    /**
+     * BatchNorm2d(C, eps, momentum) with torch's meaning of momentum.
+     *
+     * @param channels the number of channels C
+     * @param eps the epsilon added to the variance
+     * @param momentum the running-statistics momentum, as torch defines it
+     */
     public BatchNorm2d(long channels, double eps, double momentum) {
         this.channels = channels;
         this.eps = eps;

@@ -25,29 +25,74 @@ public class Conv2d extends Module {
     private final long groups;
     private final boolean bias;
 
-    /** Conv2d(in, out, kernel): stride 1, no padding, bias. */
+    /**
+     * Conv2d(in, out, kernel): stride 1, no padding, bias.
+     *
+     * @param in input channels
+     * @param out output channels
+     * @param kernel the kernel size
+     */
     public Conv2d(long in, long out, long kernel) {
         this(in, out, kernel, 1, 0, 1, 1, true);
     }
 
-    /** Conv2d(in, out, kernel, stride, padding) with bias. */
+    /**
+     * Conv2d(in, out, kernel, stride, padding) with bias.
+     *
+     * @param in input channels
+     * @param out output channels
+     * @param kernel the kernel size
+     * @param stride the stride
+     * @param padding the padding on each side
+     */
     public Conv2d(long in, long out, long kernel, long stride, long padding) {
         this(in, out, kernel, stride, padding, 1, 1, true);
     }
 
-    /** Conv2d(in, out, kernel, stride, padding, bias). */
+    /**
+     * Conv2d(in, out, kernel, stride, padding, bias).
+     *
+     * @param in input channels
+     * @param out output channels
+     * @param kernel the kernel size
+     * @param stride the stride
+     * @param padding the padding on each side
+     * @param bias whether there is a bias
+     */
     public Conv2d(long in, long out, long kernel, long stride, long padding, boolean bias) {
         this(in, out, kernel, stride, padding, 1, 1, bias);
     }
 
-    /** Conv2d with every argument, square kernel/stride/padding/dilation. */
+    /**
+     * Conv2d with every argument, square kernel/stride/padding/dilation.
+     *
+     * @param in input channels
+     * @param out output channels
+     * @param kernel the kernel size
+     * @param stride the stride
+     * @param padding the padding on each side
+     * @param dilation the dilation
+     * @param groups the number of groups
+     * @param bias whether there is a bias
+     */
     public Conv2d(long in, long out, long kernel, long stride, long padding, long dilation, long groups,
                   boolean bias) {
         this(in, out, new long[] {kernel, kernel}, new long[] {stride, stride}, new long[] {padding, padding},
                 new long[] {dilation, dilation}, groups, bias);
     }
 
-    /** Conv2d with per-axis (height, width) kernel, stride, padding and dilation. */
+    /**
+     * Conv2d with per-axis (height, width) kernel, stride, padding and dilation.
+     *
+     * @param in input channels
+     * @param out output channels
+     * @param kernel the kernel size
+     * @param stride the stride
+     * @param padding the padding on each side
+     * @param dilation the dilation
+     * @param groups the number of groups
+     * @param bias whether there is a bias
+     */
     public Conv2d(long in, long out, long[] kernel, long[] stride, long[] padding, long[] dilation, long groups,
                   boolean bias) {
         if (groups <= 0 || in % groups != 0 || out % groups != 0) {

@@ -20,7 +20,11 @@ public class Dropout extends Module {
         this(0.5);
     }
 
-    /** Dropout(p). */
+    /**
+     * Dropout(p).
+     *
+     * @param p the probability of zeroing an element
+     */
     public Dropout(double p) {
         this.p = p;
     }

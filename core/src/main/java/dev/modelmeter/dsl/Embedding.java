@@ -17,13 +17,22 @@ public class Embedding extends Module {
 
     private final long dim;
 
-    /** Embedding(num_embeddings, embedding_dim). */
+    /**
+     * Embedding(num_embeddings, embedding_dim).
+     *
+     * @param num the number of embeddings (vocabulary)
+     * @param dim the embedding size
+     */
     public Embedding(long num, long dim) {
         this.dim = dim;
         parameter("weight", num, dim);
     }
 
-    /** The weight, to tie it to another module (an LM head). */
+    /**
+     * The weight, to tie it to another module (an LM head).
+     *
+     * @return the weight
+     */
     public Parameter weight() {
         return parameters().get("weight");
     }

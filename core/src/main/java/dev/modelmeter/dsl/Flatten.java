@@ -15,7 +15,11 @@ public class Flatten extends Module {
         this(1);
     }
 
-    /** Flatten(start_dim). */
+    /**
+     * Flatten(start_dim).
+     *
+     * @param startDim the first dimension to merge
+     */
     public Flatten(int startDim) {
         if (startDim < 0) {
             throw new ModelMeterException("Flatten: give start_dim as a non-negative axis");

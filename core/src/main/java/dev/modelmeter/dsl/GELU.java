@@ -19,7 +19,11 @@ public class GELU extends Module {
         this("none");
     }
 
-    /** GELU(approximate) with "none" or "tanh". */
+    /**
+     * GELU(approximate) with "none" or "tanh".
+     *
+     * @param approximate "none" or "tanh"
+     */
     public GELU(String approximate) {
         if (!approximate.equals("none") && !approximate.equals("tanh")) {
             throw new ModelMeterException("GELU approximate must be 'none' or 'tanh', got '" + approximate + "'");

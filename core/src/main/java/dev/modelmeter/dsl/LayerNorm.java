@@ -15,12 +15,21 @@ public class LayerNorm extends Module {
     private final long features;
     private final double eps;
 
-    /** LayerNorm(D) with eps 1e-5. */
+    /**
+     * LayerNorm(D) with eps 1e-5.
+     *
+     * @param features the size of the normalised last dimension
+     */
     public LayerNorm(long features) {
         this(features, 1e-5);
     }
 
-    /** LayerNorm(D, eps). */
+    /**
+     * LayerNorm(D, eps).
+     *
+     * @param features the size of the normalised last dimension
+     * @param eps the epsilon added to the variance
+     */
     public LayerNorm(long features, double eps) {
         this.features = features;
         this.eps = eps;

@@ -20,12 +20,23 @@ public class Linear extends Module {
     private final long outFeatures;
     private final boolean bias;
 
-    /** Linear(in, out) with bias. */
+    /**
+     * Linear(in, out) with bias.
+     *
+     * @param in input features
+     * @param out output features
+     */
     public Linear(long in, long out) {
         this(in, out, true);
     }
 
-    /** Linear(in, out, bias). */
+    /**
+     * Linear(in, out, bias).
+     *
+     * @param in input features
+     * @param out output features
+     * @param bias whether there is a bias
+     */
     public Linear(long in, long out, boolean bias) {
         this.inFeatures = in;
         this.outFeatures = out;
@@ -36,7 +47,12 @@ public class Linear extends Module {
         }
     }
 
-    /** Uses {@code weight} (dims {@code [out, in]}) as this layer's weight; the tensor is counted once. */
+    /**
+     * Uses {@code weight} (dims {@code [out, in]}) as this layer's weight; the tensor is counted once.
+     *
+     * @param weight the weight to share
+     * @return this layer
+     */
     public Linear tieWeight(Parameter weight) {
         if (!weight.dims().equals(List.of(outFeatures, inFeatures))) {
             throw new ModelMeterException("tied weight has dims " + weight.dims() + ", Linear needs ["

@@ -20,17 +20,35 @@ public class MaxPool2d extends Module {
     private final long dilation;
     private final boolean ceilMode;
 
-    /** MaxPool2d(kernel): stride = kernel. */
+    /**
+     * MaxPool2d(kernel): stride = kernel.
+     *
+     * @param kernel the kernel size
+     */
     public MaxPool2d(long kernel) {
         this(kernel, kernel, 0);
     }
 
-    /** MaxPool2d(kernel, stride, padding). */
+    /**
+     * MaxPool2d(kernel, stride, padding).
+     *
+     * @param kernel the kernel size
+     * @param stride the stride
+     * @param padding the padding on each side
+     */
     public MaxPool2d(long kernel, long stride, long padding) {
         this(kernel, stride, padding, 1, false);
     }
 
-    /** MaxPool2d with every argument. */
+    /**
+     * MaxPool2d with every argument.
+     *
+     * @param kernel the kernel size
+     * @param stride the stride
+     * @param padding the padding on each side
+     * @param dilation the dilation
+     * @param ceilMode round the output size up instead of down
+     */
     public MaxPool2d(long kernel, long stride, long padding, long dilation, boolean ceilMode) {
         this.kernel = kernel;
         this.stride = stride;

@@ -27,7 +27,14 @@ public abstract class Module {
     protected Module() {
     }
 
-    /** Registers a child under {@code name} (unique within this module) and returns it. */
+    /**
+     * Registers a child under {@code name} (unique within this module) and returns it.
+     *
+     * @param <M> the module type
+     * @param name the name, unique in this module, without dots
+     * @param child the child module
+     * @return the registered module or tensor
+     */
     protected <M extends Module> M register(String name, M child) {
         if (name == null || name.isEmpty() || name.contains(".")) {
             throw new ModelMeterException("module name '" + name + "' must be non-empty and contain no '.'");
@@ -38,7 +45,13 @@ public abstract class Module {
         return child;
     }
 
-    /** Registers a tensor (a new one, or another module's for tied weights) under {@code name}; returns it. */
+    /**
+     * Registers a tensor (a new one, or another module's for tied weights) under {@code name}; returns it.
+     *
+     * @param name the name, unique in this module, without dots
+     * @param tensor the tensor (shared when another module registers it too)
+     * @return the registered module or tensor
+     */
     protected Parameter register(String name, Parameter tensor) {
         if (name == null || name.isEmpty() || name.contains(".")) {
             throw new ModelMeterException("parameter name '" + name + "' must be non-empty and contain no '.'");
@@ -49,17 +62,35 @@ public abstract class Module {
         return tensor;
     }
 
-    /** Registers a new float32 trainable parameter with the given dims; returns it. */
+    /**
+     * Registers a new float32 trainable parameter with the given dims; returns it.
+     *
+     * @param name the name, unique in this module, without dots
+     * @param dims the sizes
+     * @return the new parameter
+     */
     protected Parameter parameter(String name, long... dims) {
         return register(name, Parameter.of(dims));
     }
 
-    /** Registers a new buffer with the given element type and dims; returns it. */
+    /**
+     * Registers a new buffer with the given element type and dims; returns it.
+     *
+     * @param name the name, unique in this module, without dots
+     * @param dtype the element type
+     * @param dims the sizes
+     * @return the new buffer
+     */
     protected Parameter buffer(String name, DType dtype, long... dims) {
         return register(name, Parameter.buffer(dtype, dims));
     }
 
-    /** Replaces a registered tensor by another (used to tie weights after construction). */
+    /**
+     * Replaces a registered tensor by another (used to tie weights after construction).
+     *
+     * @param name the name, unique in this module, without dots
+     * @param tensor the tensor (shared when another module registers it too)
+     */
     protected void replace(String name, Parameter tensor) {
         if (!parameters.containsKey(name)) {
             throw new ModelMeterException(typeName() + " has no parameter '" + name + "'");
@@ -67,22 +98,39 @@ public abstract class Module {
         parameters.put(name, tensor);
     }
 
-    /** The child modules in registration order. */
+    /**
+     * The child modules in registration order.
+     *
+     * @return the children by name
+     */
     public Map<String, Module> children() {
         return Collections.unmodifiableMap(children);
     }
 
-    /** This module's own parameters and buffers (not its children's) in registration order. */
+    /**
+     * This module's own parameters and buffers (not its children's) in registration order.
+     *
+     * @return the parameters and buffers by name
+     */
     public Map<String, Parameter> parameters() {
         return Collections.unmodifiableMap(parameters);
     }
 
-    /** The class name PyTorch prints for this module; by default the Java class's simple name. */
+    /**
+     * The class name PyTorch prints for this module; by default the Java class's simple name.
+     *
+     * @return the class name
+     */
     public String typeName() {
         return getClass().getSimpleName();
     }
 
-    /** Calls the module on one or more inputs and returns its first output. */
+    /**
+     * Calls the module on one or more inputs and returns its first output.
+     *
+     * @param inputs the inputs, in order
+     * @return the first output
+     */
     public final Tensor apply(Tensor... inputs) {
         return applyAll(List.of(inputs)).get(0);
     }
@@ -90,6 +138,9 @@ public abstract class Module {
     /**
      * Calls the module: enters its scope, emits its nodes, records the call (see
      * {@link Network#calls()}) and returns its outputs.
+     *
+     * @param inputs the inputs, in order
+     * @return the outputs
      */
     public final List<Tensor> applyAll(List<Tensor> inputs) {
         if (inputs.isEmpty()) {
@@ -107,7 +158,12 @@ public abstract class Module {
         return outputs;
     }
 
-    /** Emits this module's nodes for a call with several inputs; by default one input, one output. */
+    /**
+     * Emits this module's nodes for a call with several inputs; by default one input, one output.
+     *
+     * @param inputs the inputs, in order
+     * @return the outputs
+     */
     protected List<Tensor> forwardAll(List<Tensor> inputs) {
         if (inputs.size() != 1) {
             throw new ModelMeterException(typeName() + " takes 1 input, got " + inputs.size());
@@ -115,12 +171,23 @@ public abstract class Module {
         return List.of(forward(inputs.get(0)));
     }
 
-    /** Emits this module's nodes for a call on one input and returns its output. */
+    /**
+     * Emits this module's nodes for a call on one input and returns its output.
+     *
+     * @param x the input
+     * @return the output
+     */
     protected Tensor forward(Tensor x) {
         throw new ModelMeterException(typeName() + " does not take a single input");
     }
 
-    /** The tensor of one of this module's registered parameters, in the network {@code like} belongs to. */
+    /**
+     * The tensor of one of this module's registered parameters, in the network {@code like} belongs to.
+     *
+     * @param like any tensor of the network being built
+     * @param parameterName the registered name
+     * @return the tensor
+     */
     protected Tensor tensor(Tensor like, String parameterName) {
         Parameter p = parameters.get(parameterName);
         if (p == null) {

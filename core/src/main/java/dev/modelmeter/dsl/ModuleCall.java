@@ -19,7 +19,16 @@ import java.util.List;
 public record ModuleCall(String path, String typeName, int callIndex, boolean leaf, List<String> outputs,
                          List<TensorType> outputTypes) {
 
-    /** Copies the lists. */
+    /**
+     * Copies the lists.
+     *
+     * @param path        module path
+     * @param typeName    PyTorch class name
+     * @param callIndex   which call of this module
+     * @param leaf        true when the module has no children
+     * @param outputs     names of the returned values
+     * @param outputTypes types of the returned values
+     */
     public ModuleCall {
         outputs = List.copyOf(outputs);
         outputTypes = List.copyOf(outputTypes);

@@ -11,25 +11,43 @@ import java.util.List;
  */
 public class ModuleList extends Module {
 
-    /** A list of the given children. */
+    /**
+     * A list of the given children.
+     *
+     * @param modules the children, in order
+     */
     public ModuleList(Module... modules) {
         for (Module m : modules) {
             add(m);
         }
     }
 
-    /** Appends a child; returns this list. */
+    /**
+     * Appends a child; returns this list.
+     *
+     * @param module the child
+     * @return the result
+     */
     public ModuleList add(Module module) {
         register(Integer.toString(children().size()), module);
         return this;
     }
 
-    /** The i-th child. */
+    /**
+     * The i-th child.
+     *
+     * @param i the position
+     * @return the child
+     */
     public Module get(int i) {
         return new ArrayList<>(children().values()).get(i);
     }
 
-    /** The children in order. */
+    /**
+     * The children in order.
+     *
+     * @return the children
+     */
     public List<Module> modules() {
         return List.copyOf(children().values());
     }

@@ -71,12 +71,21 @@ public final class Network {
     private Module root;
     private Model built;
 
-    /** A network named {@code name}; the built model's source is {@code dsl:<name>}. */
+    /**
+     * A network named {@code name}; the built model's source is {@code dsl:<name>}.
+     *
+     * @param name the network name
+     */
     public Network(String name) {
         this.name = name;
     }
 
-    /** Builds the train-mode graph when true; the default is the eval-mode graph. */
+    /**
+     * Builds the train-mode graph when true; the default is the eval-mode graph.
+     *
+     * @param train true for the train-mode graph
+     * @return this network
+     */
     public Network training(boolean train) {
         if (!nodes.isEmpty()) {
             throw new ModelMeterException("choose the mode before emitting nodes");
@@ -85,7 +94,11 @@ public final class Network {
         return this;
     }
 
-    /** True when the train-mode graph is built. */
+    /**
+     * True when the train-mode graph is built.
+     *
+     * @return true in training mode
+     */
     public boolean isTraining() {
         return training;
     }
@@ -93,6 +106,9 @@ public final class Network {
     /**
      * A shape from sizes and symbol names: {@code shape("batch", 3, 224, 224)} has a symbolic first
      * dimension named {@code batch}. Accepts Integer, Long, String and {@link Dim} elements.
+     *
+     * @param dims sizes (Integer, Long), symbol names (String) or Dim
+     * @return the shape
      */
     public static Shape shape(Object... dims) {
         List<Dim> out = new ArrayList<>();
@@ -112,7 +128,14 @@ public final class Network {
         return new Shape(out);
     }
 
-    /** Declares a graph input. */
+    /**
+     * Declares a graph input.
+     *
+     * @param inputName the input name
+     * @param dtype the element type
+     * @param shape the shape, possibly with symbolic dimensions
+     * @return the input
+     */
     public Tensor input(String inputName, DType dtype, Shape shape) {
         checkOpen();
         String n = uniqueName(inputName);
@@ -125,7 +148,14 @@ public final class Network {
         return new Tensor(this, n, t);
     }
 
-    /** Declares a graph input of known sizes. */
+    /**
+     * Declares a graph input of known sizes.
+     *
+     * @param inputName the input name
+     * @param dtype the element type
+     * @param sizes the known sizes
+     * @return the input
+     */
     public Tensor input(String inputName, DType dtype, long... sizes) {
         return input(inputName, dtype, Shape.of(sizes));
     }
@@ -134,6 +164,10 @@ public final class Network {
      * Makes {@code module} the root: walks its tree like {@code named_modules()} (registration order,
      * each module once under the first path that reaches it) to give every module its path and every
      * parameter its name. Call it once, before calling any module.
+     *
+     * @param <M> the module type
+     * @param module the root module
+     * @return the root module
      */
     public <M extends Module> M root(M module) {
         checkOpen();
@@ -163,7 +197,12 @@ public final class Network {
         }
     }
 
-    /** The path of a module under the root; fails for a module the root does not reach. */
+    /**
+     * The path of a module under the root; fails for a module the root does not reach.
+     *
+     * @param module the root module
+     * @return the module path
+     */
     public String pathOf(Module module) {
         String p = paths.get(module);
         if (p == null) {
@@ -173,7 +212,13 @@ public final class Network {
         return p;
     }
 
-    /** Names a graph output; {@code value} is renamed to {@code outputName} in the built graph. */
+    /**
+     * Names a graph output; {@code value} is renamed to {@code outputName} in the built graph.
+     *
+     * @param outputName the graph output name
+     * @param value the value to expose
+     * @return this network
+     */
     public Network output(String outputName, Tensor value) {
         checkOpen();
         if (value.network() != this) {
@@ -193,6 +238,8 @@ public final class Network {
      * and initializers — every registered parameter and buffer in {@code named_parameters()} order (also
      * those the forward never used, since PyTorch counts them), then constants. No initializer has a
      * payload; small integer constants (Reshape targets, axes) carry their value.
+     *
+     * @return the model
      */
     public Model build() {
         if (built != null) {
@@ -235,7 +282,11 @@ public final class Network {
         return out;
     }
 
-    /** Every module call in execution order (leaf and container calls), as forward hooks would see them. */
+    /**
+     * Every module call in execution order (leaf and container calls), as forward hooks would see them.
+     *
+     * @return the calls
+     */
     public List<ModuleCall> calls() {
         return Collections.unmodifiableList(calls);
     }
@@ -243,6 +294,8 @@ public final class Network {
     /**
      * What each initializer of the built model is to PyTorch (parameter, buffer, constant), as the DSL
      * knows it; filled by {@link #build()}.
+     *
+     * @return the roles by initializer name
      */
     public Map<String, InitializerRole> initializerRoles() {
         return Collections.unmodifiableMap(roles);
@@ -265,6 +318,10 @@ public final class Network {
     /**
      * A constant initializer holding a small known value (shape targets, axes, scalars, position ids),
      * named {@code <scope>.<hint>} (made unique).
+     *
+     * @param hint a name hint, prefixed by the current scope
+     * @param value the value to expose
+     * @return the constant
      */
     public Tensor constant(String hint, TensorValue value) {
         String cname = uniqueName(prefix() + hint);
@@ -276,7 +333,14 @@ public final class Network {
         return new Tensor(this, cname, t);
     }
 
-    /** A constant initializer whose contents the analysis never needs (a causal mask): dims only. */
+    /**
+     * A constant initializer whose contents the analysis never needs (a causal mask): dims only.
+     *
+     * @param hint a name hint, prefixed by the current scope
+     * @param dtype the element type
+     * @param dims sizes (Integer, Long), symbol names (String) or Dim
+     * @return the constant
+     */
     public Tensor constant(String hint, DType dtype, long... dims) {
         String cname = uniqueName(prefix() + hint);
         List<Long> d = java.util.Arrays.stream(dims).boxed().toList();

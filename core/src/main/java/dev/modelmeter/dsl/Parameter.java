@@ -18,7 +18,13 @@ import java.util.List;
  */
 public record Parameter(DType dtype, List<Long> dims, InitializerRole role) {
 
-    /** Copies the dims and checks that the role is one a module can own. */
+    /**
+     * Copies the dims and checks that the role is one a module can own.
+     *
+     * @param dtype element type
+     * @param dims  sizes
+     * @param role  parameter or buffer
+     */
     public Parameter {
         dims = List.copyOf(dims);
         if (role == InitializerRole.CONSTANT) {
@@ -26,17 +32,32 @@ public record Parameter(DType dtype, List<Long> dims, InitializerRole role) {
         }
     }
 
-    /** A float32 trainable parameter with the given dims. */
+    /**
+     * A float32 trainable parameter with the given dims.
+     *
+     * @param dims the sizes
+     * @return the parameter
+     */
     public static Parameter of(long... dims) {
         return new Parameter(DType.FLOAT, boxed(dims), InitializerRole.PARAMETER);
     }
 
-    /** A buffer of the given element type and dims. */
+    /**
+     * A buffer of the given element type and dims.
+     *
+     * @param dtype the element type
+     * @param dims the sizes
+     * @return the new buffer
+     */
     public static Parameter buffer(DType dtype, long... dims) {
         return new Parameter(dtype, boxed(dims), InitializerRole.BUFFER);
     }
 
-    /** Number of elements. */
+    /**
+     * Number of elements.
+     *
+     * @return the number of elements
+     */
     public long numel() {
         long n = 1;
         for (long d : dims) {

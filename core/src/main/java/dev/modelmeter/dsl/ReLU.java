@@ -19,12 +19,20 @@ public class ReLU extends Module {
         this(false);
     }
 
-    /** ReLU(inplace). */
+    /**
+     * ReLU(inplace).
+     *
+     * @param inplace whether PyTorch runs it in place
+     */
     public ReLU(boolean inplace) {
         this.inplace = inplace;
     }
 
-    /** True when PyTorch runs it in place. */
+    /**
+     * True when PyTorch runs it in place.
+     *
+     * @return true when in place
+     */
     public boolean inplace() {
         return inplace;
     }

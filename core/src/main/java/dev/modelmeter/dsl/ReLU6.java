@@ -19,7 +19,11 @@ public class ReLU6 extends Module {
         this(false);
     }
 
-    /** ReLU6(inplace). */
+    /**
+     * ReLU6(inplace).
+     *
+     * @param inplace whether PyTorch runs it in place
+     */
     public ReLU6(boolean inplace) {
         this.inplace = inplace;
     }

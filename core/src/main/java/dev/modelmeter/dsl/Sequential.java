@@ -6,20 +6,35 @@ package dev.modelmeter.dsl;
  */
 public class Sequential extends Module {
 
-    /** A sequence of the given children, named "0", "1", …. */
+    /**
+     * A sequence of the given children, named "0", "1", ….
+     *
+     * @param modules the children, in order
+     */
     public Sequential(Module... modules) {
         for (Module m : modules) {
             add(m);
         }
     }
 
-    /** Appends a child named by its position; returns this sequence. */
+    /**
+     * Appends a child named by its position; returns this sequence.
+     *
+     * @param module the child
+     * @return the result
+     */
     public Sequential add(Module module) {
         register(Integer.toString(children().size()), module);
         return this;
     }
 
-    /** Appends a child under an explicit name; returns this sequence. */
+    /**
+     * Appends a child under an explicit name; returns this sequence.
+     *
+     * @param name the child name
+     * @param module the child
+     * @return the result
+     */
     public Sequential add(String name, Module module) {
         register(name, module);
         return this;

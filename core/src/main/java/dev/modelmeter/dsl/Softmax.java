@@ -5,7 +5,11 @@ public class Softmax extends Module {
 
     private final int dim;
 
-    /** Softmax(dim). */
+    /**
+     * Softmax(dim).
+     *
+     * @param dim the axis
+     */
     public Softmax(int dim) {
         this.dim = dim;
     }

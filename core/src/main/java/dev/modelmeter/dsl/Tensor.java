@@ -31,42 +31,76 @@ public final class Tensor {
         this.type = type;
     }
 
-    /** The network this value belongs to. */
+    /**
+     * The network this value belongs to.
+     *
+     * @return the network
+     */
     public Network network() {
         return network;
     }
 
-    /** The value's name in the graph (graph outputs are renamed when the model is built). */
+    /**
+     * The value's name in the graph (graph outputs are renamed when the model is built).
+     *
+     * @return the name
+     */
     public String name() {
         return name;
     }
 
-    /** Element type and shape, as tracked by the DSL. */
+    /**
+     * Element type and shape, as tracked by the DSL.
+     *
+     * @return the type
+     */
     public TensorType type() {
         return type;
     }
 
-    /** The shape. */
+    /**
+     * The shape.
+     *
+     * @return the shape
+     */
     public Shape shape() {
         return type.shape();
     }
 
-    /** The element type. */
+    /**
+     * The element type.
+     *
+     * @return the element type
+     */
     public DType dtype() {
         return type.dtype();
     }
 
-    /** The rank. */
+    /**
+     * The rank.
+     *
+     * @return the rank
+     */
     public int rank() {
         return type.shape().rank();
     }
 
-    /** Dimension {@code axis} (negative counts from the end). */
+    /**
+     * Dimension {@code axis} (negative counts from the end).
+     *
+     * @param axis the axis (negative counts from the end)
+     * @return the dimension
+     */
     public Dim dim(int axis) {
         return shape().dim(DimMath.axis(axis, rank()));
     }
 
-    /** Known size of dimension {@code axis}; fails when it is symbolic or unknown. */
+    /**
+     * Known size of dimension {@code axis}; fails when it is symbolic or unknown.
+     *
+     * @param axis the axis (negative counts from the end)
+     * @return the size
+     */
     public long size(int axis) {
         Dim d = dim(axis);
         if (!d.isKnown()) {
@@ -77,68 +111,130 @@ public final class Tensor {
 
     // ---- element-wise arithmetic (numpy broadcasting) ----
 
-    /** {@code this + other} (ONNX Add). */
+    /**
+     * {@code this + other} (ONNX Add).
+     *
+     * @param other the other operand (broadcast)
+     * @return the result
+     */
     public Tensor add(Tensor other) {
         return binary("Add", other);
     }
 
-    /** {@code this + scalar}. */
+    /**
+     * {@code this + scalar}.
+     *
+     * @param scalar the scalar operand
+     * @return the result
+     */
     public Tensor add(double scalar) {
         return binary("Add", scalar(scalar));
     }
 
-    /** {@code this - other} (ONNX Sub). */
+    /**
+     * {@code this - other} (ONNX Sub).
+     *
+     * @param other the other operand (broadcast)
+     * @return the result
+     */
     public Tensor sub(Tensor other) {
         return binary("Sub", other);
     }
 
-    /** {@code this * other} (ONNX Mul). */
+    /**
+     * {@code this * other} (ONNX Mul).
+     *
+     * @param other the other operand (broadcast)
+     * @return the result
+     */
     public Tensor mul(Tensor other) {
         return binary("Mul", other);
     }
 
-    /** {@code this * scalar}. */
+    /**
+     * {@code this * scalar}.
+     *
+     * @param scalar the scalar operand
+     * @return the result
+     */
     public Tensor mul(double scalar) {
         return binary("Mul", scalar(scalar));
     }
 
-    /** {@code this / other} (ONNX Div). */
+    /**
+     * {@code this / other} (ONNX Div).
+     *
+     * @param other the other operand (broadcast)
+     * @return the result
+     */
     public Tensor div(Tensor other) {
         return binary("Div", other);
     }
 
-    /** {@code this / scalar}. */
+    /**
+     * {@code this / scalar}.
+     *
+     * @param scalar the scalar operand
+     * @return the result
+     */
     public Tensor div(double scalar) {
         return binary("Div", scalar(scalar));
     }
 
-    /** {@code scalar - this}. */
+    /**
+     * {@code scalar - this}.
+     *
+     * @param scalar the scalar operand
+     * @return the result
+     */
     public Tensor rsub(double scalar) {
         Tensor s = scalar(scalar);
         return network.emit1("Sub", List.of(s, this), List.of(), type);
     }
 
-    /** {@code this ** exponent} (ONNX Pow with a scalar exponent). */
+    /**
+     * {@code this ** exponent} (ONNX Pow with a scalar exponent).
+     *
+     * @param exponent the exponent
+     * @return the result
+     */
     public Tensor pow(double exponent) {
         return network.emit1("Pow", List.of(this, scalar(exponent)), List.of(), type);
     }
 
-    /** {@code tanh(this)}. */
+    /**
+     * {@code tanh(this)}.
+     *
+     * @return the result
+     */
     public Tensor tanh() {
         return unary("Tanh");
     }
 
-    /** {@code erf(this)}. */
+    /**
+     * {@code erf(this)}.
+     *
+     * @return the result
+     */
     public Tensor erf() {
         return unary("Erf");
     }
 
-    /** {@code relu(this)} (functional, not in place). */
+    /**
+     * {@code relu(this)} (functional, not in place).
+     *
+     * @return the result
+     */
     public Tensor relu() {
         return unary("Relu");
     }
 
-    /** Softmax along {@code axis}. */
+    /**
+     * Softmax along {@code axis}.
+     *
+     * @param axis the axis (negative counts from the end)
+     * @return the result
+     */
     public Tensor softmax(int axis) {
         return network.emit1("Softmax", List.of(this), List.of(Attribute.ofInt("axis", axis)), type);
     }
@@ -146,6 +242,9 @@ public final class Tensor {
     /**
      * {@code F.dropout(x, p, training)}: nothing in an eval network (the identity, as the exporters drop
      * it); in a training network an ONNX Dropout with {@code training_mode=true} and a bool mask output.
+     *
+     * @param p the probability of zeroing an element
+     * @return the result
      */
     public Tensor dropout(double p) {
         return network.isTraining() ? trainingDropout(p) : this;
@@ -159,13 +258,25 @@ public final class Tensor {
                 List.of(type, new TensorType(DType.BOOL, shape())), Map.of()).get(0);
     }
 
-    /** The same values as another element type (ONNX Cast). */
+    /**
+     * The same values as another element type (ONNX Cast).
+     *
+     * @param to the target element type
+     * @return the result
+     */
     public Tensor cast(DType to) {
         return network.emit1("Cast", List.of(this), List.of(Attribute.ofInt("to", to.code())),
                 new TensorType(to, shape()));
     }
 
-    /** {@code condition ? x : y} element-wise (ONNX Where), broadcasting all three. */
+    /**
+     * {@code condition ? x : y} element-wise (ONNX Where), broadcasting all three.
+     *
+     * @param condition the bool condition
+     * @param x the value where the condition is true
+     * @param y the value where the condition is false
+     * @return the result
+     */
     public static Tensor where(Tensor condition, Tensor x, Tensor y) {
         Shape s = DimMath.broadcast(DimMath.broadcast(condition.shape(), x.shape()), y.shape());
         return x.network.emit1("Where", List.of(condition, x, y), List.of(), new TensorType(x.dtype(), s));
@@ -187,7 +298,12 @@ public final class Tensor {
 
     // ---- linear algebra ----
 
-    /** Matrix product with numpy batch broadcasting (ONNX MatMul). */
+    /**
+     * Matrix product with numpy batch broadcasting (ONNX MatMul).
+     *
+     * @param other the other operand (broadcast)
+     * @return the result
+     */
     public Tensor matmul(Tensor other) {
         return network.emit1("MatMul", List.of(this, other), List.of(),
                 new TensorType(dtype(), DimMath.matmul(shape(), other.shape())));
@@ -195,7 +311,12 @@ public final class Tensor {
 
     // ---- shape and data movement (views in PyTorch) ----
 
-    /** Reorders the dimensions ({@code permute}; ONNX Transpose with {@code perm}). */
+    /**
+     * Reorders the dimensions ({@code permute}; ONNX Transpose with {@code perm}).
+     *
+     * @param perm the source axis of each output axis
+     * @return the result
+     */
     public Tensor permute(int... perm) {
         if (perm.length != rank()) {
             throw new ModelMeterException("permute: " + perm.length + " axes for a tensor of rank " + rank());
@@ -210,7 +331,13 @@ public final class Tensor {
                 new TensorType(dtype(), new Shape(dims)));
     }
 
-    /** Swaps two dimensions ({@code transpose(a, b)}). */
+    /**
+     * Swaps two dimensions ({@code transpose(a, b)}).
+     *
+     * @param a the first axis
+     * @param b the second axis
+     * @return the result
+     */
     public Tensor transpose(int a, int b) {
         int[] perm = new int[rank()];
         for (int i = 0; i < perm.length; i++) {
@@ -227,6 +354,9 @@ public final class Tensor {
      * {@code view(dims)} with PyTorch's semantics (one size may be -1, inferred from the element count),
      * emitted as a Reshape with a constant target. Sizes must be positive or -1: ONNX would read a 0 as
      * "copy the input's size".
+     *
+     * @param dims the target sizes, at most one -1
+     * @return the result
      */
     public Tensor view(long... dims) {
         Shape out = DimMath.view(shape(), dims);
@@ -238,6 +368,9 @@ public final class Tensor {
      * Reshape to a target that may keep dimensions of the input: a 0 in {@code onnxTarget} copies the
      * input's size there (ONNX semantics), -1 is inferred. Used where PyTorch code writes
      * {@code x.view(x.size(0), x.size(1), heads, d)} for a symbolic batch.
+     *
+     * @param onnxTarget the target, 0 copying the input size, -1 inferred
+     * @return the result
      */
     public Tensor reshapeKeeping(long... onnxTarget) {
         List<Dim> dims = new ArrayList<>();
@@ -293,6 +426,9 @@ public final class Tensor {
     /**
      * {@code torch.flatten(x, startDim)} (to the last dimension): ONNX Flatten when the result is 2-D
      * ({@code startDim == 1}), otherwise a Reshape that keeps the leading dimensions.
+     *
+     * @param startDim the first dimension to merge
+     * @return the result
      */
     public Tensor flatten(int startDim) {
         int start = DimMath.axis(startDim, rank());
@@ -309,7 +445,12 @@ public final class Tensor {
         return network.emit1("Reshape", List.of(this, t), List.of(), new TensorType(dtype(), new Shape(dims)));
     }
 
-    /** Inserts size-1 dimensions at {@code axes} of the result (ONNX Unsqueeze, axes as an input). */
+    /**
+     * Inserts size-1 dimensions at {@code axes} of the result (ONNX Unsqueeze, axes as an input).
+     *
+     * @param axes the axes of the result that get size 1
+     * @return the result
+     */
     public Tensor unsqueeze(long... axes) {
         int outRank = rank() + axes.length;
         boolean[] inserted = new boolean[outRank];
@@ -325,7 +466,13 @@ public final class Tensor {
         return network.emit1("Unsqueeze", List.of(this, ax), List.of(), new TensorType(dtype(), new Shape(dims)));
     }
 
-    /** {@code x.select(axis, index)}, i.e. {@code x[:, index]} for axis 1: ONNX Gather with a scalar index. */
+    /**
+     * {@code x.select(axis, index)}, i.e. {@code x[:, index]} for axis 1: ONNX Gather with a scalar index.
+     *
+     * @param axis the axis (negative counts from the end)
+     * @param index the index
+     * @return the result
+     */
     public Tensor select(int axis, long index) {
         int a = DimMath.axis(axis, rank());
         List<Dim> dims = new ArrayList<>(shape().dims());
@@ -335,7 +482,13 @@ public final class Tensor {
                 new TensorType(dtype(), new Shape(dims)));
     }
 
-    /** Splits along {@code axis} into parts of the given sizes (ONNX Split with a sizes input). */
+    /**
+     * Splits along {@code axis} into parts of the given sizes (ONNX Split with a sizes input).
+     *
+     * @param axis the axis (negative counts from the end)
+     * @param sizes the size of each part
+     * @return the parts, in order
+     */
     public List<Tensor> split(int axis, long... sizes) {
         int a = DimMath.axis(axis, rank());
         Dim whole = shape().dim(a);
@@ -356,6 +509,10 @@ public final class Tensor {
      * otherwise an AveragePool with kernel = stride = input/output when the input's height and width are
      * known and divisible by the output size (an input already of that size gets a 1×1 window, an
      * identity). Uneven windows have no single ONNX operator and are refused.
+     *
+     * @param outH output height
+     * @param outW output width
+     * @return the result
      */
     public Tensor adaptiveAvgPool2d(long outH, long outW) {
         if (rank() != 4) {

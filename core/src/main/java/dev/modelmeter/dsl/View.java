@@ -10,7 +10,11 @@ public class View extends Module {
 
     private final long[] dims;
 
-    /** View(dims...). */
+    /**
+     * View(dims...).
+     *
+     * @param dims the sizes
+     */
     public View(long... dims) {
         this.dims = dims.clone();
     }

@@ -17,7 +17,11 @@ public final class AlexNet extends Module {
     private final AdaptiveAvgPool2d avgpool;
     private final Sequential classifier;
 
-    /** AlexNet for {@code classes} classes (dropout 0.5), 224×224 inputs. */
+    /**
+     * AlexNet for {@code classes} classes (dropout 0.5), 224×224 inputs.
+     *
+     * @param classes the number of classes
+     */
     public AlexNet(int classes) {
         features = register("features", new Sequential(
                 new Conv2d(3, 64, 11, 4, 2), new ReLU(true), new MaxPool2d(3, 2, 0),

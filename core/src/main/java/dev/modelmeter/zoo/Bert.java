@@ -51,7 +51,11 @@ public final class Bert extends Module {
         pooler = register("pooler", new Pooler(hidden));
     }
 
-    /** bert-base-uncased sizes: vocabulary 30522, hidden 768, 12 layers, 12 heads, 3072, 512 positions. */
+    /**
+     * bert-base-uncased sizes: vocabulary 30522, hidden 768, 12 layers, 12 heads, 3072, 512 positions.
+     *
+     * @return the model
+     */
     public static Bert base() {
         return new Bert(30522, 768, 12, 12, 3072, 512);
     }

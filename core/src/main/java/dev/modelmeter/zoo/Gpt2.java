@@ -46,7 +46,11 @@ public final class Gpt2 extends Module {
         lmHead = register("lm_head", new Linear(hidden, vocab, false).tieWeight(transformer.wte.weight()));
     }
 
-    /** GPT-2 small (124M): vocabulary 50257, 1024 positions, 768 wide, 12 layers, 12 heads. */
+    /**
+     * GPT-2 small (124M): vocabulary 50257, 1024 positions, 768 wide, 12 layers, 12 heads.
+     *
+     * @return the model
+     */
     public static Gpt2 small() {
         return new Gpt2(50257, 1024, 768, 12, 12);
     }

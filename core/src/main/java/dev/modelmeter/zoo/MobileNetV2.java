@@ -24,7 +24,11 @@ public final class MobileNetV2 extends Module {
     private final Sequential features;
     private final Sequential classifier;
 
-    /** MobileNetV2 for {@code classes} classes. */
+    /**
+     * MobileNetV2 for {@code classes} classes.
+     *
+     * @param classes the number of classes
+     */
     public MobileNetV2(int classes) {
         Sequential f = new Sequential();
         f.add(convNormActivation(3, 32, 3, 2, 1));

@@ -57,12 +57,20 @@ public final class ResNet extends Module {
         fc = register("fc", new Linear(512L * expansion, classes));
     }
 
-    /** ResNet-18: BasicBlocks [2, 2, 2, 2], 1000 classes. */
+    /**
+     * ResNet-18: BasicBlocks [2, 2, 2, 2], 1000 classes.
+     *
+     * @return the model
+     */
     public static ResNet resnet18() {
         return new ResNet(false, new int[] {2, 2, 2, 2}, 1000);
     }
 
-    /** ResNet-50: Bottlenecks [3, 4, 6, 3], 1000 classes. */
+    /**
+     * ResNet-50: Bottlenecks [3, 4, 6, 3], 1000 classes.
+     *
+     * @return the model
+     */
     public static ResNet resnet50() {
         return new ResNet(true, new int[] {3, 4, 6, 3}, 1000);
     }

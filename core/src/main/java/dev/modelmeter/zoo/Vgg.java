@@ -25,7 +25,12 @@ public final class Vgg extends Module {
     private final AdaptiveAvgPool2d avgpool;
     private final Sequential classifier;
 
-    /** VGG16 ({@code batchNorm} false) or VGG16-BN for {@code classes} classes, 224×224 inputs. */
+    /**
+     * VGG16 ({@code batchNorm} false) or VGG16-BN for {@code classes} classes, 224×224 inputs.
+     *
+     * @param batchNorm true for the BatchNorm variant
+     * @param classes the number of classes
+     */
     public Vgg(boolean batchNorm, int classes) {
         Sequential f = new Sequential();
         long in = 3;

@@ -68,17 +68,31 @@ public final class Zoo {
         return List.of(net.input("input_ids", DType.INT64, 1, 128), net.input("attention_mask", DType.INT64, 1, 128));
     }
 
-    /** The names of the zoo models, in a fixed order. */
+    /**
+     * The names of the zoo models, in a fixed order.
+     *
+     * @return the names
+     */
     public static List<String> names() {
         return List.copyOf(ENTRIES.keySet());
     }
 
-    /** A one-line description of a zoo model. */
+    /**
+     * A one-line description of a zoo model.
+     *
+     * @param name a zoo name, with or without the zoo: prefix
+     * @return the description
+     */
     public static String description(String name) {
         return entry(name).description();
     }
 
-    /** The eval-mode model {@code name}. */
+    /**
+     * The eval-mode model {@code name}.
+     *
+     * @param name a zoo name, with or without the zoo: prefix
+     * @return the model
+     */
     public static Model build(String name) {
         return network(name, false).build();
     }
@@ -86,6 +100,10 @@ public final class Zoo {
     /**
      * The network of model {@code name}, built (its {@link Network#calls()} and
      * {@link Network#initializerRoles()} filled), in eval or train mode.
+     *
+     * @param name a zoo name, with or without the zoo: prefix
+     * @param training true for the train-mode graph
+     * @return the network
      */
     public static Network network(String name, boolean training) {
         String key = key(name);
