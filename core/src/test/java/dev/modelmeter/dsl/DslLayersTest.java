@@ -360,4 +360,20 @@ class DslLayersTest {
             assertThat(t.value()).isNull();
         });
     }
+
+    @Test
+    void multiHeadSelfAttentionParamsShapeAndMacs() {
+        Network net = single(new MultiHeadSelfAttention(64, 4, true, true, 0.1), DType.FLOAT, Shape.of(2, 10, 64));
+        // 4 projections × (E + 1) × E = 4 × 65 × 64 = 16,640
+        assertThat(count(net, InitializerRole.PARAMETER)).isEqualTo(16_640);
+        assertThat(out(net)).isEqualTo(Shape.of(2, 10, 64));
+        var summary = dev.modelmeter.analysis.Analyzer.standard().summarize(net.build(),
+                dev.modelmeter.analysis.AnalysisOptions.defaults(), dev.modelmeter.analysis.LayerFolding.LEAVES);
+        // projections 4·B·S·E² = 4·2·10·64·64 = 327,680; Q·Kᵀ and P·V 2·B·H·S·S·(E/H) = 2·2·4·10·10·16 = 25,600
+        assertThat(summary.macs()).isEqualTo(327_680 + 25_600);
+        assertThat(ops(net)).contains("Where").doesNotContain("Dropout"); // dropout only in a training graph
+        Network train = single(new MultiHeadSelfAttention(64, 4, true, true, 0.1), DType.FLOAT, Shape.of(2, 10, 64),
+                true);
+        assertThat(ops(train)).contains("Dropout");
+    }
 }
