@@ -40,6 +40,10 @@ public class ModuleList extends Module {
      * @return the child
      */
     public Module get(int i) {
+        if (i < 0 || i >= children().size()) {
+            throw new ModelMeterException("ModuleList index " + i + " out of range for " + children().size()
+                    + " modules");
+        }
         return new ArrayList<>(children().values()).get(i);
     }
 

@@ -115,10 +115,12 @@ public final class Network {
         for (Object d : dims) {
             if (d instanceof Dim dim) {
                 out.add(dim);
-            } else if (d instanceof Integer i) {
-                out.add(Dim.of(i));
-            } else if (d instanceof Long l) {
-                out.add(Dim.of(l));
+            } else if (d instanceof Integer || d instanceof Long) {
+                long size = ((Number) d).longValue();
+                if (size < 0) {
+                    throw new ModelMeterException("negative dimension " + size);
+                }
+                out.add(Dim.of(size));
             } else if (d instanceof String s) {
                 out.add(Dim.symbol(s));
             } else {
@@ -157,7 +159,11 @@ public final class Network {
      * @return the input
      */
     public Tensor input(String inputName, DType dtype, long... sizes) {
-        return input(inputName, dtype, Shape.of(sizes));
+        Object[] dims = new Object[sizes.length];
+        for (int i = 0; i < sizes.length; i++) {
+            dims[i] = sizes[i];
+        }
+        return input(inputName, dtype, shape(dims));
     }
 
     /**

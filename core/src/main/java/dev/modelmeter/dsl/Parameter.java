@@ -1,5 +1,6 @@
 package dev.modelmeter.dsl;
 
+import dev.modelmeter.ModelMeterException;
 import dev.modelmeter.graph.DType;
 import dev.modelmeter.graph.InitializerRole;
 
@@ -28,7 +29,12 @@ public record Parameter(DType dtype, List<Long> dims, InitializerRole role) {
     public Parameter {
         dims = List.copyOf(dims);
         if (role == InitializerRole.CONSTANT) {
-            throw new IllegalArgumentException("a module owns parameters and buffers, not constants");
+            throw new ModelMeterException("a module owns parameters and buffers, not constants");
+        }
+        for (long d : dims) {
+            if (d <= 0) {
+                throw new ModelMeterException("parameter sizes must be positive, got " + dims);
+            }
         }
     }
 

@@ -323,8 +323,13 @@ public final class Tensor {
         }
         List<Dim> dims = new ArrayList<>();
         long[] p = new long[perm.length];
+        boolean[] used = new boolean[perm.length];
         for (int i = 0; i < perm.length; i++) {
             p[i] = DimMath.axis(perm[i], rank());
+            if (used[(int) p[i]]) {
+                throw new ModelMeterException("permute: " + Arrays.toString(perm) + " is not a permutation");
+            }
+            used[(int) p[i]] = true;
             dims.add(shape().dim((int) p[i]));
         }
         return network.emit1("Transpose", List.of(this), List.of(Attribute.ofInts("perm", p)),
@@ -375,10 +380,12 @@ public final class Tensor {
     public Tensor reshapeKeeping(long... onnxTarget) {
         List<Dim> dims = new ArrayList<>();
         long[] viewDims = new long[onnxTarget.length];
-        boolean copies = false;
         for (int i = 0; i < onnxTarget.length; i++) {
+            if (onnxTarget[i] < -1 || (onnxTarget[i] == 0 && i >= rank())) {
+                throw new ModelMeterException("reshape: invalid target " + Arrays.toString(onnxTarget) + " for "
+                        + shape());
+            }
             if (onnxTarget[i] == 0) {
-                copies = true;
                 dims.add(shape().dim(i));
                 viewDims[i] = 1;
             } else {

@@ -376,4 +376,38 @@ class DslLayersTest {
                 true);
         assertThat(ops(train)).contains("Dropout");
     }
+
+    /** The example of docs/DSL.md. */
+    @Test
+    void documentedExample() {
+        Network net = new Network("tiny");
+        Tensor x = net.input("input", DType.FLOAT, Network.shape("batch", 3, 32, 32));
+        Sequential model = net.root(new Sequential(
+                new Conv2d(3, 16, 3, 1, 1), new BatchNorm2d(16), new ReLU(true), new MaxPool2d(2),
+                new Flatten(), new Linear(16 * 16 * 16, 10)));
+        net.output("logits", model.apply(x));
+        // conv 16·(27 + 1) = 448, BN 2·16 = 32, Linear (4096 + 1)·10 = 40,970 → 41,450
+        assertThat(count(net, InitializerRole.PARAMETER)).isEqualTo(41_450);
+        assertThat(out(net)).isEqualTo(Network.shape("batch", 10));
+    }
+
+    @Test
+    void badDescriptionsAreModelMeterExceptions() {
+        Network net = new Network("bad");
+        assertThatThrownBy(() -> net.input("x", DType.FLOAT, -1, 3)).isInstanceOf(ModelMeterException.class);
+        assertThatThrownBy(() -> new Conv2d(0, 8, 3)).isInstanceOf(ModelMeterException.class);
+        assertThatThrownBy(() -> new Linear(4, -2)).isInstanceOf(ModelMeterException.class);
+        assertThatThrownBy(() -> new Conv2d(6, 8, 3, 1, 0, 1, 4, true)).isInstanceOf(ModelMeterException.class);
+        Tensor x = net.input("x", DType.FLOAT, 2, 3, 4);
+        assertThatThrownBy(() -> x.permute(0, 0, 1)).isInstanceOf(ModelMeterException.class);
+        assertThatThrownBy(() -> x.view(-1, -1)).isInstanceOf(ModelMeterException.class);
+        assertThatThrownBy(() -> x.view(5, 5)).isInstanceOf(ModelMeterException.class); // 24 elements
+        assertThatThrownBy(() -> x.reshapeKeeping(0, 0, 0, 0)).isInstanceOf(ModelMeterException.class);
+        assertThatThrownBy(() -> x.matmul(x)).isInstanceOf(ModelMeterException.class); // 4 vs 3
+        assertThatThrownBy(() -> x.split(2, 1, 1)).isInstanceOf(ModelMeterException.class); // 2 ≠ 4
+        assertThatThrownBy(() -> new ModuleList().get(0)).isInstanceOf(ModelMeterException.class);
+        assertThatThrownBy(() -> new MaxPool2d(5).apply(x)).isInstanceOf(ModelMeterException.class) // no root
+                .hasMessageContaining("not reachable");
+        assertThatThrownBy(net::build).isInstanceOf(ModelMeterException.class).hasMessageContaining("no outputs");
+    }
 }
