@@ -46,7 +46,7 @@ public final class Analyzer {
         InputBinding.Result bound = InputBinding.bind(model.graph(), options);
         warnings.addAll(bound.warnings());
         return ShapeInference.infer(model.graph(), model.opsets(), registry,
-                new ShapeInference.Options(bound.types(), Map.of(), options.ignoreDeclaredShapes()));
+                new ShapeInference.Options(bound.types(), Map.of(), options.ignoreDeclaredShapes(), bound.rebatchFactor()));
     }
 
     /** The whole summary; {@code depth} folds rows into modules ({@link LayerFolding#LEAVES}), 0 means one row per node. */
@@ -160,7 +160,8 @@ public final class Analyzer {
         boolean costKnown = def != null && shapesKnown;
         if (costKnown) {
             try {
-                cost = def.cost().cost(new CostContext(node, 0, ins, outs));
+                int opset = shaped.opsets().getOrDefault(node.domain(), shaped.opsets().getOrDefault("", 1));
+                cost = def.cost().cost(new CostContext(node, opset, ins, outs));
             } catch (RuntimeException e) {
                 costKnown = false;
                 warnings.add(node.opType() + " '" + node.name() + "': cost rule failed (" + e.getMessage() + ")");

@@ -24,7 +24,11 @@ import java.util.Set;
  */
 final class InputBinding {
 
-    record Result(Map<String, ValueType> types, List<String> warnings) {
+    /**
+     * @param rebatchFactor new batch ÷ the fixed batch the file declares, when the user changed it and it
+     *                      divides evenly (1 otherwise): constants the exporter baked in get scaled
+     */
+    record Result(Map<String, ValueType> types, List<String> warnings, long rebatchFactor) {
     }
 
     private InputBinding() {
@@ -78,6 +82,7 @@ final class InputBinding {
             }
         }
         Map<String, ValueType> out = new LinkedHashMap<>();
+        long rebatch = 1;
         for (ValueInfo in : inputs) {
             if (!(in.type() instanceof TensorType declared)) {
                 if (given.containsKey(in.name())) {
@@ -97,7 +102,8 @@ final class InputBinding {
                         Dim want = shape.dim(d);
                         if (want.isKnown() && user.dim(d).isKnown() && want.value() != user.dim(d).value()) {
                             warnings.add("input '" + in.name() + "' is declared " + shape + "; using " + user
-                                    + " as asked (constants the exporter baked in may still assume the declared size)");
+                                    + " as asked" + (d == 0 ? " (reshape constants written for the declared batch"
+                                    + " are scaled to it)" : ""));
                             break;
                         }
                     }
@@ -134,8 +140,13 @@ final class InputBinding {
                             + "'; assuming 1 (use --batch N)");
                 }
             }
+            if (declared.shape() != null && declared.shape().rank() > 0 && shape != null && shape.rank() > 0
+                    && declared.shape().dim(0) instanceof Dim.Known was && shape.dim(0) instanceof Dim.Known now
+                    && was.value() > 0 && now.value() > was.value() && now.value() % was.value() == 0) {
+                rebatch = now.value() / was.value();
+            }
             out.put(in.name(), new TensorType(declared.dtype(), shape));
         }
-        return new Result(out, warnings);
+        return new Result(out, warnings, rebatch);
     }
 }

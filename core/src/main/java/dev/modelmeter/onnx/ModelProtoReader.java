@@ -72,7 +72,7 @@ final class ModelProtoReader {
             }
         }
         if (graph == null) {
-            throw new ModelMeterException("not an ONNX model: it has no graph");
+            throw new ModelMeterException("the model has no graph");
         }
         String producer = (producerName + " " + producerVersion).trim();
         return new Model(source, irVersion, producer, opsets, graph, functions, metadata);
@@ -216,7 +216,7 @@ final class ModelProtoReader {
         if (opType.isEmpty()) {
             throw new ModelMeterException("node '" + name + "' has no op_type");
         }
-        return new Node(name, opType, domain, inputs, outputs, attributes, metadata, ScopeNames.of(name, metadata));
+        return new Node(name, opType, domain, inputs, outputs, attributes, metadata, ScopeNames.of(name, opType, inputs, metadata));
     }
 
     private Attribute readAttribute() throws IOException {

@@ -27,7 +27,8 @@ final class ProtoInput {
     private int depth;
 
     ProtoInput(InputStream stream, long size) {
-        this.in = CodedInputStream.newInstance(stream, 1 << 16);
+        // small files (test inputs) get a small buffer: thousands of them are read in a conformance run
+        this.in = CodedInputStream.newInstance(stream, (int) Math.max(64, Math.min(size, 1 << 16)));
         this.in.setSizeLimit(Integer.MAX_VALUE);
         this.size = size;
     }

@@ -16,22 +16,43 @@ import java.util.Map;
  *       so a segment that already starts with the previous segment replaces it.</li>
  * </ul>
  * Anything else (names like {@code Conv_0}) has no recoverable scope: the empty string.
+ *
+ * <p>One correction: the dynamo exporter's optimiser folds an eval-mode BatchNorm into the preceding
+ * Conv, and the surviving Conv node carries the BatchNorm's metadata ({@code bn1}). Its weight
+ * initializer still has the convolution's parameter name ({@code conv1.weight}), so for a Conv whose
+ * metadata says the innermost module is a BatchNorm, the scope comes from that name.
  */
 public final class ScopeNames {
 
     /** The dynamo exporter's metadata key for the module stack of a node. */
     public static final String NAME_SCOPES_KEY = "pkg.torch.onnx.name_scopes";
+    /** The dynamo exporter's metadata key for the classes of that module stack. */
+    public static final String CLASS_HIERARCHY_KEY = "pkg.torch.onnx.class_hierarchy";
 
     private ScopeNames() {
     }
 
-    /** The module path of a node with this name and metadata, or "" when none can be told. */
-    public static String of(String nodeName, Map<String, String> metadata) {
+    /** The module path of a node, or "" when none can be told. */
+    public static String of(String nodeName, String opType, List<String> inputs, Map<String, String> metadata) {
         String scopes = metadata.get(NAME_SCOPES_KEY);
         if (scopes != null) {
+            if (isFoldedBatchNorm(opType, inputs, metadata)) {
+                String weight = inputs.get(1);
+                return weight.substring(0, weight.length() - ".weight".length());
+            }
             return fromNameScopes(scopes);
         }
         return fromLegacyName(nodeName == null ? "" : nodeName);
+    }
+
+    private static boolean isFoldedBatchNorm(String opType, List<String> inputs, Map<String, String> metadata) {
+        if (!(opType.equals("Conv") || opType.equals("ConvTranspose")) || inputs.size() < 2
+                || !inputs.get(1).endsWith(".weight") || inputs.get(1).length() <= ".weight".length()) {
+            return false;
+        }
+        List<String> classes = parseStringList(metadata.getOrDefault(CLASS_HIERARCHY_KEY, ""));
+        // the last entry is the ATen op, the one before it the innermost module's class
+        return classes.size() >= 2 && classes.get(classes.size() - 2).contains("BatchNorm");
     }
 
     /** {@code ['', 'layer1', 'layer1.0', 'layer1.0.conv1', 'convolution']} → {@code layer1.0.conv1}. */
