@@ -26,6 +26,8 @@ import java.util.Set;
  */
 public final class MemoryPlanner {
 
+    private static final boolean TRACE = Boolean.getBoolean("modelmeter.memory.trace");
+
     private final OpRegistry registry;
 
     public MemoryPlanner(OpRegistry registry) {
@@ -73,7 +75,9 @@ public final class MemoryPlanner {
         long peak = inputs;
         String at = "";
         String scope = "";
-        for (Node n : g.nodes) {
+        Map<Integer, List<long[]>> releaseAfter = new HashMap<>();
+        for (int index = 0; index < g.nodes.size(); index++) {
+            Node n = g.nodes.get(index);
             long copies = 0;
             if (g.autocastNodes.contains(n)) {
                 for (String in : n.inputs()) {
@@ -83,6 +87,11 @@ public final class MemoryPlanner {
                     }
                 }
             }
+            if (n.opType().equals("MaxPool") && n.outputs().size() == 1) {
+                // max_pool2d without grad still runs max_pool2d_with_indices and drops the int64 indices
+                TensorType o = g.types.get(n.outputs().get(0));
+                copies += o == null ? 0 : DType.INT64.bytesFor(o.numel().orElse(0));
+            }
             List<long[]> dead = new ArrayList<>();
             for (String out : n.outputs()) {
                 if (out.isEmpty()) {
@@ -91,9 +100,9 @@ public final class MemoryPlanner {
                 int holds = g.uses.getOrDefault(out, 0) + (outputSet.contains(out) ? 1 : 0);
                 long[] s;
                 String src = g.aliasOf.get(out);
-                if (g.phantom.contains(out)) {
-                    s = new long[] {0, 0};
-                } else if (src != null && storeOf.containsKey(src)) {
+                if (g.phantom.contains(out) || (src != null && !storeOf.containsKey(src))) {
+                    s = new long[] {0, 0}; // a view of a weight or constant: no storage of its own
+                } else if (src != null) {
                     s = storeOf.get(src);
                 } else {
                     s = new long[] {g.bytes(out), 0};
@@ -101,6 +110,11 @@ public final class MemoryPlanner {
                     liveStores.put(s, true);
                 }
                 s[1] += holds;
+                Integer until = g.heldUntil.get(out);
+                if (until != null) {
+                    s[1]++;
+                    releaseAfter.computeIfAbsent(until, k -> new ArrayList<>()).add(s);
+                }
                 storeOf.put(out, s);
                 if (holds == 0) {
                     dead.add(s);
@@ -110,6 +124,15 @@ public final class MemoryPlanner {
                 peak = live + copies;
                 at = n.name();
                 scope = n.scope();
+                if (TRACE) {
+                    StringBuilder sb = new StringBuilder("TRACE inference peak " + peak + " at " + at + ":");
+                    storeOf.forEach((v, st) -> {
+                        if (liveStores.containsKey(st) && st[0] > 100_000) {
+                            sb.append("\n   ").append(v).append(' ').append(st[0]).append(" refs ").append(st[1]);
+                        }
+                    });
+                    System.out.println(sb);
+                }
             }
             for (String in : new LinkedHashSet<>(n.inputs())) {
                 long[] s = in.isEmpty() ? null : storeOf.get(in);
@@ -119,6 +142,11 @@ public final class MemoryPlanner {
             }
             for (long[] s : dead) {
                 if (s[1] <= 0 && liveStores.remove(s) != null) {
+                    live -= s[0];
+                }
+            }
+            for (long[] s : releaseAfter.getOrDefault(index, List.of())) {
+                if (--s[1] <= 0 && liveStores.remove(s) != null) {
                     live -= s[0];
                 }
             }

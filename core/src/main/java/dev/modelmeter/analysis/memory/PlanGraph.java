@@ -82,7 +82,11 @@ final class PlanGraph {
     final boolean train;
 
     private final OpRegistry registry;
+    private final Set<Node> forcedDropout = new HashSet<>();
     private int synthetic;
+    private int fusedAttention;
+    /** Value → index of the node after which Python's references to it end (module-call liveness). */
+    final Map<String, Integer> heldUntil = new HashMap<>();
 
     PlanGraph(ShapedGraph shaped, TrainingSetup setup, OpRegistry registry, boolean train) {
         this.shaped = shaped;
@@ -100,15 +104,14 @@ final class PlanGraph {
         }
         keepLiveNodes();
         fuseErfGelu();
-        if (train) {
-            mapAttention();
-        }
+        mapAttention();
         index();
         runtimeTypes();
         if (train) {
             propagateRequiresGrad();
         }
         aliasesAndPhantoms();
+        moduleLiveness();
         if (train) {
             computeSaves();
         }
@@ -396,8 +399,13 @@ final class PlanGraph {
                 continue;
             }
             Node mm2 = next;
-            boolean dropoutOn = dropout != null ? dropoutActive(dropout)
-                    : setup.attentionDropout() != null ? setup.attentionDropout() : modelHasDropout;
+            // the legacy exporter writes SDPA's dropout without training_mode (an ONNX no-op) and dynamo
+            // drops it; PyTorch applied it in training whenever the model trains with dropout
+            boolean dropoutOn = train && (setup.attentionDropout() != null ? setup.attentionDropout()
+                    : (dropout != null && dropoutActive(dropout)) || modelHasDropout);
+            if (dropout != null && dropoutOn) {
+                forcedDropout.add(dropout);
+            }
             boolean fused = setup.attention() == TrainingSetup.AttentionMode.FUSED
                     && (setup.backend() == AutogradContext.Backend.CUDA || !dropoutOn);
             if (fused) {
@@ -414,8 +422,7 @@ final class PlanGraph {
                 removed.add(softmax);
                 removed.addAll(after);
                 replaceWith.put(mm2, att);
-                warnings.add("attention at '" + softmax.scope() + "' planned as a fused SDPA kernel"
-                        + (dropoutOn ? " with dropout" : ""));
+                fusedAttention++;
             } else if (dropout == null && dropoutOn) {
                 String dropped = p + "#dropout";
                 Node d = new Node(softmax.name() + "#dropout", "Dropout", DOMAIN, List.of(p), List.of(dropped),
@@ -430,6 +437,9 @@ final class PlanGraph {
         }
         if (replaceWith.isEmpty() && insertAfter.isEmpty()) {
             return;
+        }
+        if (fusedAttention > 0) {
+            warnings.add(fusedAttention + " attention block(s) planned as fused scaled_dot_product_attention kernels");
         }
         if (!insertAfter.isEmpty()) {
             warnings.add(synthetic + " attention block(s) have no Dropout in the export: planned with the attention"
@@ -478,7 +488,7 @@ final class PlanGraph {
 
     /** A Dropout runs in training unless its ratio is a known 0 or its training_mode a known false. */
     boolean dropoutActive(Node n) {
-        if (n.domain().equals(DOMAIN)) {
+        if (n.domain().equals(DOMAIN) || forcedDropout.contains(n)) {
             return true;
         }
         TensorValue ratio = shaped.values().get(n.input(1));
@@ -631,6 +641,10 @@ final class PlanGraph {
                 }
                 continue;
             }
+            if (op.equals("Gather") && !weights.containsKey(n.input(0)) && isScalarIndex(n.input(1))) {
+                aliasOf.put(out0, n.input(0)); // x[:, i] is a select: a view
+                continue;
+            }
             if (op.equals("Where") && isSafeSoftmax(n)) {
                 aliasOf.put(out0, n.input(2)); // _safe_softmax is one kernel: its output is the softmax's
                 continue;
@@ -666,6 +680,12 @@ final class PlanGraph {
         return null;
     }
 
+    private boolean isScalarIndex(String v) {
+        TensorValue known = shaped.values().get(v);
+        TensorType t = shaped.tensor(v);
+        return known != null && t != null && t.shape() != null && t.shape().rank() == 0;
+    }
+
     private boolean isSafeSoftmax(Node where) {
         Node cond = producerOf(where.input(0));
         Node sm = producerOf(where.input(2));
@@ -698,6 +718,58 @@ final class PlanGraph {
                 "Selu", "Celu", "Pow").contains(op);
     }
 
+    // ---- Python references ----------------------------------------------------------------------
+
+    /**
+     * A tensor passed into a module call stays referenced by the caller's frame until that call returns
+     * ({@code x = self.layer1(x)} holds the old x while layer1 runs; a block keeps its input for the
+     * residual). So a value lives until the last node of the outermost module, among those its consumer
+     * runs in, that its producer is not part of. The module boundaries come from the node scopes.
+     */
+    private void moduleLiveness() {
+        Map<String, Integer> lastOfModule = new HashMap<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            String[] path = path(nodes.get(i).scope());
+            StringBuilder prefix = new StringBuilder();
+            for (String part : path) {
+                prefix.append(prefix.length() == 0 ? "" : ".").append(part);
+                lastOfModule.put(prefix.toString(), i);
+            }
+        }
+        Map<String, String> producerScope = new HashMap<>();
+        for (Node n : nodes) {
+            for (String o : n.outputs()) {
+                producerScope.put(o, n.scope());
+            }
+        }
+        for (int i = 0; i < nodes.size(); i++) {
+            Node c = nodes.get(i);
+            String[] cp = path(c.scope());
+            for (String v : new LinkedHashSet<>(c.inputs())) {
+                if (v.isEmpty() || weights.containsKey(v)) {
+                    continue;
+                }
+                String[] pp = path(producerScope.getOrDefault(v, ""));
+                int k = 0;
+                while (k < pp.length && k < cp.length && pp[k].equals(cp[k])) {
+                    k++;
+                }
+                if (k >= cp.length) {
+                    continue; // consumed in the producer's own module (or an enclosing one): plain dataflow
+                }
+                String module = String.join(".", java.util.Arrays.copyOf(cp, k + 1));
+                int until = lastOfModule.getOrDefault(module, i);
+                if (until > i) {
+                    heldUntil.merge(v, until, Math::max);
+                }
+            }
+        }
+    }
+
+    private static String[] path(String scope) {
+        return scope == null || scope.isEmpty() ? new String[0] : scope.split("\\.");
+    }
+
     // ---- saved for backward -------------------------------------------------------------------------
 
     private void computeSaves() {
@@ -722,6 +794,10 @@ final class PlanGraph {
             List<TensorType> outs = new ArrayList<>();
             for (String out : n.outputs()) {
                 outs.add(out.isEmpty() ? null : types.get(out));
+            }
+            if (n.opType().equals("Where") && n.input(2).equals(aliasOf.get(n.outputs().get(0)))) {
+                saved.put(n, List.of()); // part of _safe_softmax, which saves only the softmax output
+                continue;
             }
             if (n.opType().equals("Dropout") && !dropoutActive(n)) {
                 saved.put(n, List.of());

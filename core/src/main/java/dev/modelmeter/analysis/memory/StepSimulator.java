@@ -281,7 +281,9 @@ final class StepSimulator {
         List<Store> outputsHeld = new ArrayList<>();
         autocastWeightCopies.clear();
         Set<String> outputSet = new HashSet<>(g.outputs);
-        for (Node n : g.nodes) {
+        Map<Integer, List<Store>> releaseAfter = new HashMap<>();
+        for (int index = 0; index < g.nodes.size(); index++) {
+            Node n = g.nodes.get(index);
             // autocast copies of float32 inputs of matmul-like ops
             Map<Integer, Store> casts = new HashMap<>();
             List<Store> dropAfter = new ArrayList<>();
@@ -320,14 +322,21 @@ final class StepSimulator {
                 Store s;
                 if (g.phantom.contains(out)) {
                     s = alloc(0, DType.FLOAT, Cat.ACT, false);
-                } else if (g.aliasOf.containsKey(out) && storeOf.containsKey(g.aliasOf.get(out))) {
-                    s = storeOf.get(g.aliasOf.get(out));
+                } else if (g.aliasOf.containsKey(out)) {
+                    Store src = storeOf.get(g.aliasOf.get(out));
+                    // a view of a constant the plan does not track holds no storage of its own
+                    s = src != null ? src : alloc(0, DType.FLOAT, Cat.ACT, false);
                 } else {
                     TensorType t = g.types.get(out);
                     s = alloc(g.bytes(out), t == null ? DType.FLOAT : t.dtype(), Cat.ACT, false);
                 }
                 storeOf.put(out, s);
                 hold(s, holds);
+                Integer until = g.heldUntil.get(out);
+                if (until != null) {
+                    hold(s, 1);
+                    releaseAfter.computeIfAbsent(until, k -> new ArrayList<>()).add(s);
+                }
                 if (outputSet.contains(out)) {
                     outputsHeld.add(s);
                 }
@@ -369,6 +378,9 @@ final class StepSimulator {
                 if (s.refs <= 0) {
                     free(s);
                 }
+            }
+            for (Store s : releaseAfter.getOrDefault(index, List.of())) {
+                release(s);
             }
         }
         for (Store copy : autocastWeightCopies.values()) {
