@@ -79,11 +79,12 @@ public final class MemoryPlanner {
         for (int index = 0; index < g.nodes.size(); index++) {
             Node n = g.nodes.get(index);
             long copies = 0;
-            if (g.autocastNodes.contains(n)) {
+            DType castTo = g.castInputsTo.get(n);
+            if (castTo != null) {
                 for (String in : n.inputs()) {
                     TensorType t = in.isEmpty() ? null : g.types.get(in);
-                    if (t != null && t.dtype() == DType.FLOAT) {
-                        copies += g.lowPrecision().bytesFor(t.numel().orElse(0));
+                    if (t != null && t.dtype().isFloatingPoint() && t.dtype() != castTo && t.numel().orElse(0) > 1) {
+                        copies += castTo.bytesFor(t.numel().orElse(0));
                     }
                 }
             }

@@ -73,8 +73,10 @@ final class PlanGraph {
     final Map<String, String> aliasOf = new HashMap<>();
     /** Outputs PyTorch never allocates (BatchNorm's running-stat outputs, Dropout's mask output). */
     final Set<String> phantom = new HashSet<>();
-    /** Nodes whose inputs autocast copies to the lower precision. */
-    final Set<Node> autocastNodes = new HashSet<>();
+    /** Nodes whose floating inputs are copied to another precision first, and that precision. */
+    final Map<Node, DType> castInputsTo = new HashMap<>();
+    /** Nodes of an unfused attention (math path): under autocast on CPU it upcasts q, k, v to float32. */
+    private final Set<Node> attentionMath = new HashSet<>();
     final Map<Node, List<Saved>> saved = new HashMap<>();
     final Set<Node> inGraph = new HashSet<>();
     final Set<String> unknownRules = new TreeSet<>();
@@ -423,15 +425,30 @@ final class PlanGraph {
                 removed.addAll(after);
                 replaceWith.put(mm2, att);
                 fusedAttention++;
-            } else if (dropout == null && dropoutOn) {
+            } else {
+                List<Node> scales = new ArrayList<>();
+                unscale(mm1.input(0), prod, cons, scales);
+                unscale(mm1.input(1), prod, cons, scales);
+                attentionMath.addAll(scales);
+                attentionMath.add(mm1);
+                attentionMath.addAll(interior);
+                attentionMath.add(softmax);
+                attentionMath.addAll(after);
+                attentionMath.add(mm2);
+            }
+            if (!fused && dropout == null && dropoutOn) {
                 String dropped = p + "#dropout";
                 Node d = new Node(softmax.name() + "#dropout", "Dropout", DOMAIN, List.of(p), List.of(dropped),
                         Map.of(), Map.of(), softmax.scope());
                 insertAfter.computeIfAbsent(prod.get(p), x -> new ArrayList<>()).add(d);
                 List<String> ins = new ArrayList<>(mm2.inputs());
                 ins.set(0, dropped);
-                rewired.put(mm2, new Node(mm2.name(), mm2.opType(), mm2.domain(), ins, mm2.outputs(),
-                        mm2.attributes(), mm2.metadata(), mm2.scope()));
+                Node mm2b = new Node(mm2.name(), mm2.opType(), mm2.domain(), ins, mm2.outputs(),
+                        mm2.attributes(), mm2.metadata(), mm2.scope());
+                rewired.put(mm2, mm2b);
+                attentionMath.remove(mm2);
+                attentionMath.add(mm2b);
+                attentionMath.add(d);
                 synthetic++;
             }
         }
@@ -550,9 +567,20 @@ final class PlanGraph {
             return declared;
         }
         String op = n.qualifiedOpType();
+        if (attentionMath.contains(n) && setup.backend() == AutogradContext.Backend.CPU) {
+            // scaled_dot_product_attention is autocast to bf16, but its CPU math path computes in float32
+            castInputsTo.put(n, DType.FLOAT);
+            return DType.FLOAT;
+        }
         if (AUTOCAST_LOW.contains(op)) {
-            autocastNodes.add(n);
+            castInputsTo.put(n, lowPrecision());
             return lowPrecision();
+        }
+        if (op.equals("Add")) {
+            String mm = linearOfBias(n);
+            if (mm != null && types.containsKey(mm)) {
+                return types.get(mm).dtype(); // addmm: the bias joins the matmul's precision
+            }
         }
         if (setup.backend() == AutogradContext.Backend.CUDA && AUTOCAST_FP32_CUDA.contains(op)) {
             return DType.FLOAT;
@@ -654,21 +682,31 @@ final class PlanGraph {
                 aliasOf.put(out0, n.input(0));
                 continue;
             }
-            if (op.equals("Add") && n.inputs().size() == 2) {
+            if (op.equals("Add")) {
                 // Linear exported as MatMul + Add(bias): PyTorch's addmm writes one tensor
-                for (int b = 0; b < 2; b++) {
-                    String bias = n.input(b);
-                    String mm = n.input(1 - b);
-                    Node p = producerOf(mm);
-                    if (isParam(bias) && weights.get(bias).dims().size() == 1 && p != null
-                            && (p.opType().equals("MatMul") || p.opType().equals("Conv"))
-                            && cons.getOrDefault(mm, List.of()).size() == 1 && !outputs.contains(mm)) {
-                        aliasOf.put(out0, mm);
-                        break;
-                    }
+                String mm = linearOfBias(n);
+                if (mm != null && cons.getOrDefault(mm, List.of()).size() == 1 && !outputs.contains(mm)) {
+                    aliasOf.put(out0, mm);
                 }
             }
         }
+    }
+
+    /** For {@code Add(bias, MatMul(..))} with a 1-D parameter bias: the matmul's output, else null. */
+    private String linearOfBias(Node add) {
+        if (!add.opType().equals("Add") || add.inputs().size() != 2) {
+            return null;
+        }
+        for (int b = 0; b < 2; b++) {
+            String bias = add.input(b);
+            String mm = add.input(1 - b);
+            Node p = producerOf(mm);
+            if (isParam(bias) && weights.get(bias).dims().size() == 1 && p != null
+                    && (p.opType().equals("MatMul") || p.opType().equals("Conv"))) {
+                return mm;
+            }
+        }
+        return null;
     }
 
     private Node producerOf(String v) {

@@ -287,26 +287,28 @@ final class StepSimulator {
             // autocast copies of float32 inputs of matmul-like ops
             Map<Integer, Store> casts = new HashMap<>();
             List<Store> dropAfter = new ArrayList<>();
-            if (g.autocastNodes.contains(n)) {
+            DType castTo = g.castInputsTo.get(n);
+            if (castTo != null) {
                 for (int j = 0; j < n.inputs().size(); j++) {
                     String in = n.input(j);
                     TensorType t = in.isEmpty() ? null : g.types.get(in);
                     Store src = storeOf.get(in);
-                    if (t == null || src == null || t.dtype() != DType.FLOAT) {
+                    if (t == null || src == null || !t.dtype().isFloatingPoint() || t.dtype() == castTo
+                            || t.numel().orElse(0) <= 1) {
                         continue;
                     }
-                    long bytes = g.lowPrecision().bytesFor(t.numel().orElse(0));
+                    long bytes = castTo.bytesFor(t.numel().orElse(0));
                     if (src.cat == Cat.WEIGHTS) {
                         // autocast caches the cast of a leaf weight for the whole forward
                         Store copy = autocastWeightCopies.get(src);
                         if (copy == null) {
-                            copy = alloc(bytes, g.lowPrecision(), Cat.ACT, false);
+                            copy = alloc(bytes, castTo, Cat.ACT, false);
                             hold(copy, 1);
                             autocastWeightCopies.put(src, copy);
                         }
                         casts.put(j, copy);
                     } else {
-                        Store copy = alloc(bytes, g.lowPrecision(), Cat.ACT, false);
+                        Store copy = alloc(bytes, castTo, Cat.ACT, false);
                         hold(copy, 1);
                         casts.put(j, copy);
                         dropAfter.add(copy);
