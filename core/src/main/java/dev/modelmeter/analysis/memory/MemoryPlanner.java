@@ -17,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongUnaryOperator;
 
 /**
  * Plans the memory of a training step and of an inference forward over a shaped graph (every value's
@@ -38,8 +39,16 @@ public final class MemoryPlanner {
         return new MemoryPlanner(OpRegistry.standard());
     }
 
-    /** Training (two steps) and inference figures for {@code setup}. */
+    /** Training (two steps) and inference figures for {@code setup}: bytes of live tensors. */
     public MemoryPlan plan(ShapedGraph shaped, TrainingSetup setup) {
+        return plan(shaped, setup, LongUnaryOperator.identity());
+    }
+
+    /**
+     * The same simulation where every tensor takes {@code block.applyAsLong(bytes)} from the allocator
+     * (see {@link Device#blockBytes}): the device-facing figure.
+     */
+    public MemoryPlan plan(ShapedGraph shaped, TrainingSetup setup, LongUnaryOperator block) {
         PlanGraph g = new PlanGraph(shaped, setup, registry, true);
         List<String> warnings = new ArrayList<>(g.warnings);
         if (setup.checkpoint() != null) {
@@ -48,11 +57,11 @@ public final class MemoryPlanner {
         if (shaped.isPartial()) {
             warnings.add("shapes unknown after " + shaped.unknownOps().keySet() + ": memory figures are partial");
         }
-        StepSimulator sim = new StepSimulator(g);
+        StepSimulator sim = new StepSimulator(g, block);
         StepPeak[] steps = sim.run();
         StaticBytes statics = new StaticBytes(sim.paramBytes, sim.trainableBytes, sim.bufferBytes, sim.inputBytes,
                 sim.targetBytes);
-        InferencePeak inference = inference(shaped, setup);
+        InferencePeak inference = inference(shaped, setup, block);
         return new MemoryPlan(setup, statics, steps[0], steps[1], sim.savedBytes, sim.savedByModule,
                 sim.savedByDType, sim.savedByNode, inference, !g.unknownRules.isEmpty(), warnings, sim.timeline);
     }
@@ -63,13 +72,18 @@ public final class MemoryPlanner {
      * allocate nothing. The peak is reported beyond parameters and buffers, inputs included.
      */
     public InferencePeak inference(ShapedGraph shaped, TrainingSetup setup) {
+        return inference(shaped, setup, LongUnaryOperator.identity());
+    }
+
+    /** Inference with allocator rounding (see {@link #plan(ShapedGraph, TrainingSetup, LongUnaryOperator)}). */
+    public InferencePeak inference(ShapedGraph shaped, TrainingSetup setup, LongUnaryOperator block) {
         PlanGraph g = new PlanGraph(shaped, setup, registry, false);
         Set<String> outputSet = new HashSet<>(g.outputs);
         Map<String, long[]> storeOf = new HashMap<>(); // value -> {bytes, refs}; shared array for aliases
         Map<long[], Boolean> liveStores = new IdentityHashMap<>();
         long inputs = 0;
         for (String in : g.inputs) {
-            inputs += g.bytes(in);
+            inputs += rounded(block, g.bytes(in));
         }
         long live = inputs;
         long peak = inputs;
@@ -84,14 +98,14 @@ public final class MemoryPlanner {
                 for (String in : n.inputs()) {
                     TensorType t = in.isEmpty() ? null : g.types.get(in);
                     if (t != null && t.dtype().isFloatingPoint() && t.dtype() != castTo && t.numel().orElse(0) > 1) {
-                        copies += castTo.bytesFor(t.numel().orElse(0));
+                        copies += rounded(block, castTo.bytesFor(t.numel().orElse(0)));
                     }
                 }
             }
             if (n.opType().equals("MaxPool") && n.outputs().size() == 1) {
                 // max_pool2d without grad still runs max_pool2d_with_indices and drops the int64 indices
                 TensorType o = g.types.get(n.outputs().get(0));
-                copies += o == null ? 0 : DType.INT64.bytesFor(o.numel().orElse(0));
+                copies += o == null ? 0 : rounded(block, DType.INT64.bytesFor(o.numel().orElse(0)));
             }
             List<long[]> dead = new ArrayList<>();
             for (String out : n.outputs()) {
@@ -106,7 +120,7 @@ public final class MemoryPlanner {
                 } else if (src != null) {
                     s = storeOf.get(src);
                 } else {
-                    s = new long[] {g.bytes(out), 0};
+                    s = new long[] {rounded(block, g.bytes(out)), 0};
                     live += s[0];
                     liveStores.put(s, true);
                 }
@@ -157,5 +171,9 @@ public final class MemoryPlanner {
             outputs += g.bytes(out);
         }
         return new InferencePeak(peak, inputs, outputs, at, scope);
+    }
+
+    private static long rounded(LongUnaryOperator block, long bytes) {
+        return bytes == 0 ? 0 : block.applyAsLong(bytes);
     }
 }

@@ -90,17 +90,21 @@ final class StepSimulator {
     long inputBytes;
     long targetBytes;
 
-    StepSimulator(PlanGraph g) {
+    /** Bytes a tensor of n bytes takes from the allocator (identity for the graph's own figure). */
+    private final java.util.function.LongUnaryOperator block;
+
+    StepSimulator(PlanGraph g, java.util.function.LongUnaryOperator block) {
         this.g = g;
         this.setup = g.setup;
+        this.block = block;
     }
 
     // ---- accounting -------------------------------------------------------------------------------
 
     private Store alloc(long bytes, DType dtype, Cat cat, boolean permanent) {
-        Store s = new Store(bytes, dtype, cat, permanent);
-        live += bytes;
-        byCat[cat.ordinal()] += bytes;
+        Store s = new Store(bytes == 0 ? 0 : block.applyAsLong(bytes), dtype, cat, permanent);
+        live += s.bytes;
+        byCat[cat.ordinal()] += s.bytes;
         return s;
     }
 
@@ -198,7 +202,9 @@ final class StepSimulator {
             if (role == InitializerRole.CONSTANT) {
                 bytes = 0; // shape constants and scalars: the exporter's, not PyTorch's tensors
             }
-            storeOf.put(e.getKey(), alloc(bytes, t.dtype(), cat, true));
+            Store st = alloc(bytes, t.dtype(), cat, true);
+            storeOf.put(e.getKey(), st);
+            bytes = st.bytes;
             if (role == InitializerRole.PARAMETER) {
                 paramBytes += bytes;
                 if (g.trainable.contains(e.getKey())) {
@@ -209,16 +215,15 @@ final class StepSimulator {
             }
         }
         for (String in : g.inputs) {
-            long b = g.bytes(in);
-            inputBytes += b;
             TensorType t = g.types.get(in);
-            storeOf.put(in, alloc(b, t == null ? DType.FLOAT : t.dtype(), Cat.INPUTS, true));
+            Store st = alloc(g.bytes(in), t == null ? DType.FLOAT : t.dtype(), Cat.INPUTS, true);
+            inputBytes += st.bytes;
+            storeOf.put(in, st);
         }
         if (crossEntropy()) {
             TensorType logits = g.types.get(g.outputs.get(0));
             long rows = rows(logits);
-            targetBytes = DType.INT64.bytesFor(rows);
-            alloc(targetBytes, DType.INT64, Cat.INPUTS, true);
+            targetBytes = alloc(DType.INT64.bytesFor(rows), DType.INT64, Cat.INPUTS, true).bytes;
         }
     }
 

@@ -28,7 +28,7 @@ class MemoryPlannerTest {
     private final MemoryPlanner planner = new MemoryPlanner(OpRegistry.standard());
 
     /** A tiny graph builder: nodes with their output types, initializers, one input. */
-    private static final class G {
+    static final class G {
         final List<Node> nodes = new ArrayList<>();
         final Map<String, ValueType> types = new LinkedHashMap<>();
         final List<TensorData> inits = new ArrayList<>();
