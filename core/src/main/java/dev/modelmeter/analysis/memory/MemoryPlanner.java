@@ -51,9 +51,6 @@ public final class MemoryPlanner {
     public MemoryPlan plan(ShapedGraph shaped, TrainingSetup setup, LongUnaryOperator block) {
         PlanGraph g = new PlanGraph(shaped, setup, registry, true);
         List<String> warnings = new ArrayList<>(g.warnings);
-        if (setup.checkpoint() != null) {
-            warnings.add("activation checkpointing is not modelled yet: planned without it");
-        }
         if (shaped.isPartial()) {
             warnings.add("shapes unknown after " + shaped.unknownOps().keySet() + ": memory figures are partial");
         }

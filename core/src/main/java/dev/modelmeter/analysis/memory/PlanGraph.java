@@ -87,6 +87,10 @@ final class PlanGraph {
     private final Set<Node> forcedDropout = new HashSet<>();
     private int synthetic;
     private int fusedAttention;
+    /** Checkpointed modules: [first, last] node index each, and each node's segment. */
+    final List<int[]> segments = new ArrayList<>();
+    final List<String> segmentModule = new ArrayList<>();
+    final Map<Node, Integer> segmentOf = new HashMap<>();
     /** Value → index of the node after which Python's references to it end (module-call liveness). */
     final Map<String, Integer> heldUntil = new HashMap<>();
 
@@ -115,6 +119,7 @@ final class PlanGraph {
         aliasesAndPhantoms();
         moduleLiveness();
         if (train) {
+            checkpointSegments();
             computeSaves();
         }
     }
@@ -801,6 +806,42 @@ final class PlanGraph {
                     heldUntil.merge(v, until, Math::max);
                 }
             }
+        }
+    }
+
+    /**
+     * Modules whose scope matches the checkpoint regex (the outermost matching prefix of each node's
+     * scope): each contiguous run of their nodes is one {@code torch.utils.checkpoint} call.
+     */
+    private void checkpointSegments() {
+        Pattern p = setup.checkpointPattern();
+        if (p == null) {
+            return;
+        }
+        String current = null;
+        for (int i = 0; i < nodes.size(); i++) {
+            String module = null;
+            String[] parts = path(nodes.get(i).scope());
+            for (int k = 1; k <= parts.length && module == null; k++) {
+                String prefix = String.join(".", java.util.Arrays.copyOf(parts, k));
+                if (p.matcher(prefix).matches()) {
+                    module = prefix;
+                }
+            }
+            if (module == null) {
+                current = null;
+                continue;
+            }
+            if (!module.equals(current)) {
+                segments.add(new int[] {i, i});
+                segmentModule.add(module);
+                current = module;
+            }
+            segments.get(segments.size() - 1)[1] = i;
+            segmentOf.put(nodes.get(i), segments.size() - 1);
+        }
+        if (segments.isEmpty()) {
+            warnings.add("--checkpoint '" + setup.checkpoint() + "' matches no module scope");
         }
     }
 
