@@ -24,7 +24,11 @@ import java.util.Set;
  */
 final class InputBinding {
 
-    record Result(Map<String, ValueType> types, List<String> warnings) {
+    /**
+     * @param rebatchFactor new batch ÷ the fixed batch the file declares, when the user changed it and it
+     *                      divides evenly (1 otherwise): constants the exporter baked in get scaled
+     */
+    record Result(Map<String, ValueType> types, List<String> warnings, long rebatchFactor) {
     }
 
     private InputBinding() {
@@ -78,6 +82,7 @@ final class InputBinding {
             }
         }
         Map<String, ValueType> out = new LinkedHashMap<>();
+        long rebatch = 1;
         for (ValueInfo in : inputs) {
             if (!(in.type() instanceof TensorType declared)) {
                 if (given.containsKey(in.name())) {
@@ -97,7 +102,8 @@ final class InputBinding {
                         Dim want = shape.dim(d);
                         if (want.isKnown() && user.dim(d).isKnown() && want.value() != user.dim(d).value()) {
                             warnings.add("input '" + in.name() + "' is declared " + shape + "; using " + user
-                                    + " as asked (constants the exporter baked in may still assume the declared size)");
+                                    + " as asked" + (d == 0 ? " (reshape constants written for the declared batch"
+                                    + " are scaled to it)" : ""));
                             break;
                         }
                     }
@@ -123,9 +129,24 @@ final class InputBinding {
                     shape = shape.withDim(0, Dim.of(options.batch()));
                 }
             }
+            if (options.batch() == null && shape != null && shape.rank() > 0
+                    && shape.dim(0) instanceof Dim.Symbolic s) {
+                // costs need sizes: a free batch symbol defaults to 1, as torchinfo's examples do
+                Long bound = symbols.get(s.name());
+                shape = shape.withDim(0, Dim.of(bound == null ? 1 : bound));
+                if (bound == null) {
+                    symbols.put(s.name(), 1L);
+                    warnings.add("input '" + in.name() + "' has a symbolic batch dimension '" + s.name()
+                            + "'; assuming 1 (use --batch N)");
+                }
+            }
+            if (declared.shape() != null && declared.shape().rank() > 0 && shape != null && shape.rank() > 0
+                    && declared.shape().dim(0) instanceof Dim.Known was && shape.dim(0) instanceof Dim.Known now
+                    && was.value() > 0 && now.value() > was.value() && now.value() % was.value() == 0) {
+                rebatch = now.value() / was.value();
+            }
             out.put(in.name(), new TensorType(declared.dtype(), shape));
         }
-        // symbols bound by --batch on the leading dim apply to other inputs' same symbol
-        return new Result(out, warnings);
+        return new Result(out, warnings, rebatch);
     }
 }

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.modelmeter.ModelMeterException;
 import dev.modelmeter.graph.Model;
 import dev.modelmeter.graph.TensorData;
+import dev.modelmeter.graph.ValueType;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,6 +39,8 @@ public final class OnnxReader {
             return FunctionInliner.inline(model);
         } catch (ModelMeterException e) {
             throw new ModelMeterException(path + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new ModelMeterException(path + ": cannot inline model-local functions (" + e + ")", e);
         }
     }
 
@@ -52,6 +55,16 @@ public final class OnnxReader {
      */
     public static TensorData readTensorFile(Path path) {
         return parse(path, TensorProtoReader::read);
+    }
+
+    /**
+     * Reads the type of a test-suite value file (input_N.pb): a SequenceProto when {@code declared} is a
+     * sequence type, an OptionalProto when it is an optional type, else a TensorProto. A sequence's
+     * element dims are those all its elements agree on; an empty sequence or optional gives
+     * {@code declared} back. Only types are read, not values.
+     */
+    public static ValueType readValueFile(Path path, ValueType declared) {
+        return parse(path, in -> new ValueProtoReader(in).read(declared));
     }
 
     private interface Parser<T> {

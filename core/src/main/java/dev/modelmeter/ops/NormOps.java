@@ -16,8 +16,8 @@ import java.util.List;
  * counts none of them (MACs 0). {@code otherFlops} per input element, as written here:
  * <ul>
  *   <li>BatchNormalization in eval: 2 (its statistics fold into one scale and one shift); in training
- *       ({@code training_mode=1}, or before opset 14 a node with the statistics outputs): 4 (+1 for the
- *       mean, +1 multiply-add for the variance);</li>
+ *       ({@code training_mode=1}, or a node with the statistics outputs): 4 (+1 for the mean, +1
+ *       multiply-add for the variance);</li>
  *   <li>Instance/Layer/GroupNormalization: 5 (mean 1, variance 2, normalise 1, affine 1);</li>
  *   <li>MeanVarianceNormalization: 4 (mean 1, variance 2, normalise 1);</li>
  *   <li>RMSNormalization: 3 (square-accumulate, scale by the reciprocal root, weight);</li>
@@ -33,11 +33,13 @@ final class NormOps {
         r.add(
                 // scale (1) and B (2) are trainable [C]; input_mean (3) and input_var (4) are running-statistics buffers.
                 OpDef.op("BatchNormalization").shape(NormOps::batchNorm).cost(NormOps::batchNormCost)
+                        .explain(Explanations::batchNorm)
                         .params(1, 2).buffers(3, 4),
                 // scale (1) and B (2) are trainable [C].
                 OpDef.op("InstanceNormalization").shape(NormOps::sameAsInput).cost(c -> perElement(c, 5)).params(1, 2),
                 // Scale (1) and B (2) are trainable, of the normalised dims' shape.
-                OpDef.op("LayerNormalization").shape(NormOps::layerNorm).cost(c -> perElement(c, 5)).params(1, 2),
+                OpDef.op("LayerNormalization").shape(NormOps::layerNorm).cost(c -> perElement(c, 5))
+                        .explain(Explanations::layerNorm).params(1, 2),
                 // scale (1) and bias (2) are trainable: [num_groups] in opset 18, [C] from opset 21.
                 OpDef.op("GroupNormalization").shape(NormOps::sameAsInput).cost(c -> perElement(c, 5)).params(1, 2),
                 // scale (1) is trainable, of the normalised dims' shape.
@@ -80,11 +82,14 @@ final class NormOps {
         }
     }
 
+    /**
+     * Training mode: {@code training_mode=1} (opset 14 on), or a node that requests the statistics
+     * outputs (only training computes them, in every opset). Read from the node alone, so that it does
+     * not depend on the opset the caller passes.
+     */
     private static boolean training(CostContext c) {
-        if (c.opset() >= 14) {
-            return c.node().intAttr("training_mode", 0) != 0;
-        }
-        return c.node().outputs().stream().skip(1).anyMatch(o -> !o.isEmpty());
+        return c.node().intAttr("training_mode", 0) != 0
+                || c.node().outputs().stream().skip(1).anyMatch(o -> !o.isEmpty());
     }
 
     private static Cost batchNormCost(CostContext c) {

@@ -25,8 +25,9 @@ final class PoolOps {
 
     static void register(OpRegistry r) {
         r.add(
-                OpDef.op("MaxPool").shape(PoolOps::windowPool).cost(c -> windowCost(c, 1)),
-                OpDef.op("AveragePool").shape(PoolOps::windowPool).cost(c -> windowCost(c, 1)),
+                OpDef.op("MaxPool").shape(PoolOps::windowPool).cost(c -> windowCost(c, 1)).explain(Explanations::pool),
+                OpDef.op("AveragePool").shape(PoolOps::windowPool).cost(c -> windowCost(c, 1))
+                        .explain(Explanations::pool),
                 OpDef.op("LpPool").shape(PoolOps::windowPool).cost(c -> windowCost(c, 2)),
                 OpDef.op("GlobalAveragePool").shape(PoolOps::globalPool).cost(PoolOps::globalCost),
                 OpDef.op("GlobalMaxPool").shape(PoolOps::globalPool).cost(PoolOps::globalCost),
@@ -36,7 +37,7 @@ final class PoolOps {
                         .constants(1),
                 OpDef.op("RoiAlign").shape(PoolOps::roiAlign).cost(PoolOps::roiAlignCost).constants(1, 2),
                 OpDef.op("MaxUnpool").shape(PoolOps::maxUnpool)
-                        .cost(c -> Cost.other(c.inputNumel(0), "flops = writes " + CostText.num(c.inputNumel(0))))
+                        .cost(PoolOps::maxUnpoolCost)
                         .constants(1, 2));
     }
 
@@ -147,6 +148,15 @@ final class PoolOps {
         long flops = CostText.product(out) * ratio * ratio * 4;
         return Cost.other(flops, "flops = " + CostText.dims(out) + " × " + ratio + "×" + ratio + " samples × 4 = "
                 + CostText.num(flops));
+    }
+
+    private static Cost maxUnpoolCost(CostContext c) {
+        long[] in = CostText.sizes(c.input(0));
+        if (in == null) {
+            return CostText.unknown("MaxUnpool");
+        }
+        long n = CostText.product(in);
+        return Cost.other(n, "flops = " + CostText.num(n) + " writes (one per input element)");
     }
 
     /**

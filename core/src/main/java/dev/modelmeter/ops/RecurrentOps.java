@@ -10,11 +10,14 @@ import java.util.List;
 /**
  * Recurrent layers: RNN (1 gate), GRU (3 gates), LSTM (4 gates).
  *
- * <p>MACs are what PyTorch's CPU {@code aten::lstm}/{@code gru}/{@code rnn_tanh} decompose into and
- * FlopCounterMode counts: one input projection of the whole sequence ({@code seq·batch × I × G·H}) and
- * one hidden projection per step ({@code batch × H × G·H}), per direction:
- * {@code num_directions × seq × batch × G·H × (I + H)}. The bias adds (two per gate unit per step, when B
- * is given) are {@code otherFlops}; gate nonlinearities and state updates are not estimated.
+ * <p>MACs are the products of PyTorch's decomposed recurrent layer ({@code at::native} RNN.cpp): one
+ * input projection of the whole sequence ({@code seq·batch × I × G·H}) and one hidden projection per
+ * step ({@code batch × H × G·H}), per direction: {@code num_directions × seq × batch × G·H × (I + H)}.
+ * FlopCounterMode sees exactly these {@code addmm}s where PyTorch decomposes the layer (GRU and RNN on
+ * CPU); where it runs a fused kernel (LSTM on CPU goes to oneDNN, every RNN on GPU to cuDNN) it has no
+ * formula and counts 0. We count the arithmetic either way: a figure that changes with the kernel
+ * PyTorch picks would not describe the model. The bias adds (two per gate unit per step, when B is
+ * given) are {@code otherFlops}; gate nonlinearities and state updates are not estimated.
  */
 final class RecurrentOps {
 

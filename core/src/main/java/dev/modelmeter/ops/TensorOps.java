@@ -159,13 +159,44 @@ public final class TensorOps implements OpFamily {
             return new Shape(out);
         }
         if (inferred >= 0) {
+            rebatchedLeading(ctx, in, target, out, inferred);
             out.set(inferred, solveMissing(ctx, in, out, inferred));
         } else if (in.isFullyKnown() && new Shape(out).isFullyKnown()
-                && in.numel().getAsLong() != new Shape(out).numel().getAsLong()) {
+                && in.numel().getAsLong() != new Shape(out).numel().getAsLong()
+                && !rebatched(ctx, in, out)) {
             throw ctx.fail("cannot reshape " + in + " (" + in.numel().getAsLong() + " elements) to "
                     + Arrays.toString(target));
         }
         return new Shape(out);
+    }
+
+    /**
+     * A fixed-shape export analysed at another batch: a constant target short of the input by exactly
+     * the rebatch factor had the old batch baked into its first entry; scale that entry.
+     */
+    private static boolean rebatched(InferenceContext ctx, Shape in, List<Dim> out) {
+        long f = ctx.rebatchFactor();
+        if (f <= 1 || out.isEmpty() || in.numel().getAsLong() != new Shape(out).numel().getAsLong() * f) {
+            return false;
+        }
+        out.set(0, Dim.of(out.get(0).value() * f));
+        ctx.warn("the file fixes the batch its reshape constants were written for; they were scaled by "
+                + f + " to the batch asked for");
+        return true;
+    }
+
+    /**
+     * The same for a target with -1 ({@code [1, 128, -1, 64]}): its explicit first entry is the old batch
+     * when the input's first dim is that entry times the rebatch factor; scale it before solving -1.
+     */
+    private static void rebatchedLeading(InferenceContext ctx, Shape in, long[] target, List<Dim> out, int inferred) {
+        long f = ctx.rebatchFactor();
+        if (f > 1 && inferred != 0 && target[0] > 0 && in.rank() > 0 && in.dim(0).isKnown()
+                && in.dim(0).value() == target[0] * f) {
+            out.set(0, Dim.of(target[0] * f));
+            ctx.warn("the file fixes the batch its reshape constants were written for; they were scaled by "
+                    + f + " to the batch asked for");
+        }
     }
 
     private static Dim solveMissing(InferenceContext ctx, Shape in, List<Dim> out, int missing) {

@@ -37,15 +37,17 @@ final class TrainingOps {
     }
 
     /**
-     * Training mode, as far as types tell: the exporters write a mask output or a training_mode input
-     * only for a model exported in training mode (opset 12 on); before opset 7, {@code is_test=0}.
+     * Training mode, as far as the node tells (the ratio and training_mode values are not visible to a
+     * cost rule): {@code is_test=0} where that attribute exists (before opset 7); else a requested mask
+     * output or a training_mode input, which exporters write only for a model in training mode (eval
+     * exports drop Dropout altogether).
      */
     private static boolean dropoutTraining(CostContext c) {
-        boolean mask = c.node().outputs().size() > 1 && !c.node().outputs().get(1).isEmpty();
-        if (c.opset() < 7) {
+        if (c.node().attributes().containsKey("is_test")) {
             return c.node().intAttr("is_test", 0) == 0;
         }
-        return mask || (c.opset() >= 12 && !c.node().input(2).isEmpty());
+        boolean mask = c.node().outputs().size() > 1 && !c.node().outputs().get(1).isEmpty();
+        return mask || !c.node().input(2).isEmpty();
     }
 
     private static Cost dropoutCost(CostContext c) {

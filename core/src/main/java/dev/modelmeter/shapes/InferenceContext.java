@@ -35,8 +35,16 @@ public final class InferenceContext {
     private final SubgraphInferrer subgraphs;
     private final List<String> warnings = new ArrayList<>();
 
+    private final long rebatchFactor;
+
     public InferenceContext(Node node, int opset, List<ValueType> inputTypes, List<TensorValue> inputValues,
                             SubgraphInferrer subgraphs) {
+        this(node, opset, inputTypes, inputValues, subgraphs, 1);
+    }
+
+    public InferenceContext(Node node, int opset, List<ValueType> inputTypes, List<TensorValue> inputValues,
+                            SubgraphInferrer subgraphs, long rebatchFactor) {
+        this.rebatchFactor = rebatchFactor;
         this.node = node;
         this.opset = opset;
         this.inputTypes = inputTypes.toArray(new ValueType[0]);
@@ -44,6 +52,16 @@ public final class InferenceContext {
         this.outputTypes = new ValueType[node.outputs().size()];
         this.outputValues = new TensorValue[node.outputs().size()];
         this.subgraphs = subgraphs;
+    }
+
+    /**
+     * How many times larger the batch is than the one a fixed-shape export baked into its constants
+     * (1 when the batch was not changed). Exporters write constant reshape targets such as
+     * {@code [1, 1280]} or {@code [128, 768]} (= batch × sequence); a rule whose constant disagrees
+     * with its input by exactly this factor may scale the batch entry.
+     */
+    public long rebatchFactor() {
+        return rebatchFactor;
     }
 
     public Node node() {

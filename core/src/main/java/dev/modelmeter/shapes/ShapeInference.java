@@ -33,9 +33,17 @@ public final class ShapeInference {
      * @param inputTypes       types for graph inputs that replace the declared ones (bound batch, user shapes)
      * @param inputValues      known values of graph inputs (conformance tests feed their small inputs)
      * @param ignoreDeclaredShapes never fill unknowns from declarations
+     * @param rebatchFactor    new batch ÷ the batch a fixed-shape export was written for (1: none); see
+     *                         {@link InferenceContext#rebatchFactor()}
      */
     public record Options(Map<String, ValueType> inputTypes, Map<String, TensorValue> inputValues,
-                          boolean ignoreDeclaredShapes) {
+                          boolean ignoreDeclaredShapes, long rebatchFactor) {
+
+        public Options(Map<String, ValueType> inputTypes, Map<String, TensorValue> inputValues,
+                       boolean ignoreDeclaredShapes) {
+            this(inputTypes, inputValues, ignoreDeclaredShapes, 1);
+        }
+
         public static Options defaults() {
             return new Options(Map.of(), Map.of(), false);
         }
@@ -146,7 +154,7 @@ public final class ShapeInference {
         int opset = opsets.getOrDefault(node.domain(), node.domain().isEmpty()
                 ? opsets.getOrDefault("ai.onnx", 1) : 1);
         InferenceContext ctx = new InferenceContext(node, opset, inTypes, inValues,
-                (body, bodyInputs) -> inferSubgraph(body, bodyInputs, scope));
+                (body, bodyInputs) -> inferSubgraph(body, bodyInputs, scope), options.rebatchFactor());
         ShapeRule rule = rules.find(node, opset);
         if (rule == null) {
             unknownOps.merge(node.qualifiedOpType(), 1, Integer::sum);
@@ -200,10 +208,13 @@ public final class ShapeInference {
                 for (int d = 0; d < it.shape().rank(); d++) {
                     Dim a = it.shape().dim(d);
                     Dim b = dt.shape().dim(d);
-                    if (a.isKnown() && b.isKnown() && a.value() != b.value()) {
+                    boolean rebatched = d == 0 && options.rebatchFactor() > 1 && a.isKnown() && b.isKnown()
+                            && a.value() == b.value() * options.rebatchFactor();
+                    if (a.isKnown() && b.isKnown() && a.value() != b.value() && !rebatched) {
                         disagree = true;
                     }
-                    merged.add(!a.isKnown() && b.isKnown() && !options.ignoreDeclaredShapes() ? b : a);
+                    merged.add(!a.isKnown() && b.isKnown() && !options.ignoreDeclaredShapes() && !(d == 0
+                            && options.rebatchFactor() > 1) ? b : a);
                 }
                 if (disagree) {
                     warnings.add("'" + name + "': inferred shape " + it.shape() + " but the file declares " + dt.shape());

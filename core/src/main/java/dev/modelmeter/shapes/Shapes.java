@@ -147,6 +147,9 @@ public final class Shapes {
             }
             Dim in = x.dim(2 + i);
             Dim k = kernel.get(i);
+            if (k.isKnown() && k.value() < 1) {
+                throw ctx.fail("kernel sizes must be positive, got " + kernel);
+            }
             if (autoPad.equals("SAME_UPPER") || autoPad.equals("SAME_LOWER")) {
                 out.add(in.isKnown() ? Dim.of(Math.floorDiv(in.value() + strides[i] - 1, strides[i])) : Dim.unknown());
                 continue;

@@ -29,6 +29,8 @@ class FixtureSummaryTest {
         for (Truth t : Truth.all()) {
             for (String file : List.of("train.onnx", "model.onnx")) {
                 tests.add(DynamicTest.dynamicTest(t.name() + "/" + file, () -> check(t, file)));
+                tests.add(DynamicTest.dynamicTest(t.name() + "/" + file + " at batch 8",
+                        () -> checkBatch8(t, file)));
             }
         }
         return tests.stream();
@@ -75,6 +77,18 @@ class FixtureSummaryTest {
         System.out.printf("%s/%s: params %d, MACs %d (truth %d), %d layer shapes compared%n", t.name(), file,
                 s.params().total(), s.macs(), t.macs(), compared);
         assertThat(mismatches).as("layer output shapes").isEmpty();
+    }
+
+    /**
+     * Every counted op is linear in the batch, so batch 8 costs 8 × truth's batch-1 MACs — also for
+     * files exported at a fixed batch of 1, whose reshape constants must be rebatched.
+     */
+    private void checkBatch8(Truth t, String file) {
+        Model model = OnnxReader.read(t.file(file));
+        ModelSummary s = Analyzer.standard().summarize(model, t.options(8), LayerFolding.LEAVES);
+        assertThat((double) s.macs()).as("MACs at batch 8 vs 8 × truth").isCloseTo(8.0 * t.macs(),
+                org.assertj.core.data.Percentage.withPercentage(0.5));
+        assertThat(s.outputs().values()).allSatisfy(o -> assertThat(o.shape().dim(0).value()).isEqualTo(8));
     }
 
     private static String dims(TensorType t) {

@@ -1,0 +1,63 @@
+package dev.modelmeter.cli;
+
+import dev.modelmeter.ModelMeter;
+import dev.modelmeter.analysis.AnalysisOptions;
+import dev.modelmeter.analysis.Analyzer;
+import dev.modelmeter.analysis.memory.MemoryPlan;
+import dev.modelmeter.analysis.memory.MemoryPlanner;
+import dev.modelmeter.graph.Model;
+import dev.modelmeter.report.Json;
+import dev.modelmeter.report.MemoryReport;
+import dev.modelmeter.shapes.ShapedGraph;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code modelmeter memory MODEL --batch N}: the training step's and inference's memory. */
+@Command(name = "memory", mixinStandardHelpOptions = true,
+        description = "Training-step and inference memory: peak, breakdown, where the peak happens, saved activations per module.")
+final class MemoryCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ModelOptions model;
+
+    @Mixin
+    TrainingOptions training;
+
+    @Option(names = "--gpu", paramLabel = "GPU", description = "add the device's own costs: a catalogue name (rtx4090, a100-80gb, …) or a size (24GiB)")
+    String gpu;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE})")
+    OutputFormat format;
+
+    @Override
+    public Integer call() {
+        AnalysisOptions options = model.toOptions(training.freeze);
+        Model m = ModelMeter.load(model.model);
+        List<String> warnings = new ArrayList<>();
+        ShapedGraph shaped = Analyzer.standard().shape(m, options, warnings);
+        int batch = Batches.of(shaped, options);
+        MemoryPlan plan = MemoryPlanner.standard().plan(shaped, training.setup(batch));
+        MemoryReport.DeviceFigures device = gpu == null ? null : Devices.figures(gpu, plan, training);
+        String text = switch (format) {
+            case json -> Json.pretty(MemoryReport.tree(model.model, plan, device));
+            case table -> MemoryReport.table(model.model, plan, device);
+            default -> throw new UsageException("memory prints table or json");
+        };
+        spec.commandLine().getOut().print(text);
+        if (format == OutputFormat.table) {
+            warnings.addAll(plan.warnings());
+            warnings.stream().distinct().forEach(w -> spec.commandLine().getErr().println("warning: " + w));
+        }
+        return Main.OK;
+    }
+}

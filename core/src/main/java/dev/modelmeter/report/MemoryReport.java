@@ -1,0 +1,155 @@
+package dev.modelmeter.report;
+
+import dev.modelmeter.analysis.memory.MemoryPlan;
+import dev.modelmeter.analysis.memory.MemoryPlan.Breakdown;
+import dev.modelmeter.analysis.memory.MemoryPlan.StepPeak;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Renders a memory plan: the breakdown table, where the peak is, saved activations per module, a sparkline. */
+public final class MemoryReport {
+
+    private MemoryReport() {
+    }
+
+    public static String table(String source, MemoryPlan p, DeviceFigures device) {
+        StringBuilder sb = new StringBuilder();
+        var s = p.setup();
+        sb.append(source).append('\n');
+        sb.append(String.format(Locale.ROOT, "Training step: batch %d, %s, %s, %s kernels, %s attention%n%n", s.batch(),
+                s.precision().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                s.optimizer().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                s.backend().name().toLowerCase(Locale.ROOT), s.attention().name().toLowerCase(Locale.ROOT)));
+        TextTable t = new TextTable(List.of("At the peak", "First step", "Later steps"), false, true, true);
+        Breakdown a = p.firstStep().breakdown();
+        Breakdown b = p.steadyStep().breakdown();
+        t.add("Weights (parameters)", Format.bytes(a.weights()), Format.bytes(b.weights()));
+        t.add("Buffers", Format.bytes(a.buffers()), Format.bytes(b.buffers()));
+        t.add("Inputs and target", Format.bytes(a.inputs()), Format.bytes(b.inputs()));
+        t.add("Gradients", Format.bytes(a.gradients()), Format.bytes(b.gradients()));
+        t.add("Optimizer state", Format.bytes(a.optimizerState()), Format.bytes(b.optimizerState()));
+        t.add("Saved activations", Format.bytes(a.savedActivations()), Format.bytes(b.savedActivations()));
+        t.add("Transients", Format.bytes(a.transients()), Format.bytes(b.transients()));
+        t.add("Peak", Format.bytes(p.firstStep().peakBytes()), Format.bytes(p.steadyStep().peakBytes()));
+        sb.append(t.render());
+        sb.append('\n');
+        sb.append("Peak of the first step: ").append(where(p.firstStep())).append('\n');
+        sb.append("Peak of later steps:    ").append(where(p.steadyStep())).append('\n');
+        sb.append("Saved for backward (one forward): ").append(Format.bytes(p.savedBytes())).append('\n');
+        sb.append("Inference peak (eval, no grad; inputs + activations): ")
+                .append(Format.bytes(p.inference().peakBeyondWeightsBytes())).append(" at ")
+                .append(label(p.inference().scope(), p.inference().at())).append('\n');
+        if (device != null) {
+            sb.append(String.format(Locale.ROOT, "On %s: %s of %s (graph peak %s + CUDA context, workspaces, allocator rounding, reserve) — %s%n",
+                    device.name(), Format.bytes(device.peakBytes()), Format.bytes(device.budgetBytes()),
+                    Format.bytes(p.peakBytes()), device.peakBytes() <= device.budgetBytes() ? "fits" : "does NOT fit"));
+        }
+        sb.append("Memory over the two steps: ").append(Sparkline.of(
+                p.timeline().stream().map(MemoryPlan.TimePoint::liveBytes).toList(), 60)).append('\n');
+        sb.append('\n');
+        TextTable layers = new TextTable(List.of("Module", "Saved for backward"), false, true);
+        p.savedByModule().entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()))
+                .limit(15)
+                .forEach(e -> layers.add(e.getKey().isEmpty() ? "(model)" : e.getKey(), Format.bytes(e.getValue())));
+        sb.append("Largest saved activations by module:\n").append(layers.render());
+        if (p.approximate()) {
+            sb.append("APPROXIMATE: some operators have no autograd rule; their inputs were assumed saved.\n");
+        }
+        sb.append("(KiB/MiB/GiB are 1024-based; see docs/MEMORY.md for what each part counts)\n");
+        return sb.toString();
+    }
+
+    private static String where(StepPeak s) {
+        return s.phase().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ", " + label(s.scope(), s.at());
+    }
+
+    private static String label(String scope, String at) {
+        if (scope != null && !scope.isEmpty()) {
+            return scope + (at == null || at.isEmpty() ? "" : " (" + at + ")");
+        }
+        return at == null || at.isEmpty() ? "start" : at;
+    }
+
+    /** What the device adds to the graph's peak (null when no --gpu was given). */
+    public record DeviceFigures(String name, long peakBytes, long budgetBytes) {
+    }
+
+    public static ObjectNode tree(String source, MemoryPlan p, DeviceFigures device) {
+        ObjectNode root = Json.object();
+        root.put("schema", "modelmeter.memory/1");
+        root.put("source", source);
+        var s = p.setup();
+        root.put("batch", s.batch());
+        ObjectNode setup = root.putObject("setup");
+        setup.put("precision", s.precision().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        setup.put("optimizer", s.optimizer().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        setup.put("backend", s.backend().name().toLowerCase(Locale.ROOT));
+        setup.put("attention", s.attention().name().toLowerCase(Locale.ROOT));
+        setup.put("freeze", s.freeze());
+        setup.put("checkpoint", s.checkpoint());
+        ObjectNode training = root.putObject("training");
+        training.put("peak_bytes", p.firstStep().peakBytes());
+        training.put("steady_peak_bytes", p.steadyStep().peakBytes());
+        training.put("weights_bytes", p.statics().params());
+        training.put("buffers_bytes", p.statics().buffers());
+        training.put("inputs_bytes", p.statics().inputs() + p.statics().target());
+        training.put("gradients_bytes", p.statics().trainableParams());
+        training.put("optimizer_bytes", Math.max(p.firstStep().breakdown().optimizerState(),
+                p.steadyStep().breakdown().optimizerState()));
+        training.put("saved_activations_bytes", p.savedBytes());
+        training.set("first_step", step(p.firstStep()));
+        training.set("steady_step", step(p.steadyStep()));
+        ObjectNode byModule = training.putObject("saved_by_module");
+        p.savedByModule().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(e -> byModule.put(e.getKey(), e.getValue()));
+        ObjectNode byDtype = training.putObject("saved_by_dtype");
+        p.savedByDType().forEach(byDtype::put);
+        ArrayNode series = training.putArray("timeline");
+        for (MemoryPlan.TimePoint tp : p.timeline()) {
+            ObjectNode o = series.addObject();
+            o.put("step", tp.step());
+            o.put("phase", tp.phase().name().toLowerCase(Locale.ROOT));
+            o.put("event", tp.label());
+            o.put("live_bytes", tp.liveBytes());
+        }
+        ObjectNode inference = root.putObject("inference");
+        inference.put("activation_peak_bytes", p.inference().peakBeyondWeightsBytes());
+        inference.put("inputs_bytes", p.inference().inputBytes());
+        inference.put("outputs_bytes", p.inference().outputBytes());
+        inference.put("peak_at", label(p.inference().scope(), p.inference().at()));
+        if (device != null) {
+            ObjectNode d = root.putObject("device");
+            d.put("name", device.name());
+            d.put("peak_bytes", device.peakBytes());
+            d.put("budget_bytes", device.budgetBytes());
+            d.put("fits", device.peakBytes() <= device.budgetBytes());
+        }
+        root.put("approximate", p.approximate());
+        ArrayNode warnings = root.putArray("warnings");
+        p.warnings().forEach(warnings::add);
+        return root;
+    }
+
+    private static ObjectNode step(StepPeak s) {
+        ObjectNode o = Json.object();
+        o.put("peak_bytes", s.peakBytes());
+        o.put("peak_phase", s.phase().name().toLowerCase(Locale.ROOT));
+        o.put("peak_at", label(s.scope(), s.at()));
+        Breakdown b = s.breakdown();
+        ObjectNode bd = o.putObject("breakdown_at_peak");
+        bd.put("weights", b.weights());
+        bd.put("buffers", b.buffers());
+        bd.put("inputs", b.inputs());
+        bd.put("gradients", b.gradients());
+        bd.put("optimizer_state", b.optimizerState());
+        bd.put("saved_activations", b.savedActivations());
+        bd.put("transients", b.transients());
+        return o;
+    }
+}

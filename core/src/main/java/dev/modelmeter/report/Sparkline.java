@@ -1,0 +1,34 @@
+package dev.modelmeter.report;
+
+import java.util.List;
+
+/** A one-line chart of a series: each character is the maximum of its bucket, ▁ lowest, █ highest. */
+public final class Sparkline {
+
+    private static final char[] BARS = {'▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'};
+
+    private Sparkline() {
+    }
+
+    public static String of(List<Long> values, int width) {
+        if (values.isEmpty()) {
+            return "";
+        }
+        int buckets = Math.min(width, values.size());
+        long[] max = new long[buckets];
+        for (int i = 0; i < values.size(); i++) {
+            int b = (int) ((long) i * buckets / values.size());
+            max[b] = Math.max(max[b], values.get(i));
+        }
+        long top = 0;
+        for (long m : max) {
+            top = Math.max(top, m);
+        }
+        StringBuilder sb = new StringBuilder();
+        for (long m : max) {
+            int level = top == 0 ? 0 : (int) Math.min(BARS.length - 1, m * BARS.length / (top + 1));
+            sb.append(BARS[level]);
+        }
+        return sb.toString();
+    }
+}
