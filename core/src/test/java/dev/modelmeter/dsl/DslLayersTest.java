@@ -333,7 +333,7 @@ class DslLayersTest {
         Tensor x = net.input("x", DType.FLOAT, Network.shape("B", 6, 32));
         Tensor q = Attention.splitHeads(x, 4);
         assertThat(q.shape()).isEqualTo(Network.shape("B", 4, 6, 8)); // 32 / 4 heads = 8
-        Tensor ctx = Attention.scaledDotProduct(q, q, q, null, Attention.causalMask(net, 6));
+        Tensor ctx = Attention.scaledDotProduct(q, q, q, Attention.causalMask(net, 6), null);
         Tensor y = Attention.mergeHeads(ctx);
         net.output("y", y);
         Model m = net.build();
