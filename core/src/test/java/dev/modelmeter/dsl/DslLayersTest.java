@@ -410,4 +410,17 @@ class DslLayersTest {
                 .hasMessageContaining("not reachable");
         assertThatThrownBy(net::build).isInstanceOf(ModelMeterException.class).hasMessageContaining("no outputs");
     }
+
+    @Test
+    void inputExposedAsTwoOutputsGetsIdentityNodes() {
+        Network net = new Network("passthrough");
+        Tensor x = net.input("x", DType.FLOAT, Shape.of(2, 3));
+        net.output("a", x).output("b", x);
+        Model m = net.build();
+        assertThat(m.graph().nodes()).extracting(Node::opType).containsExactly("Identity", "Identity");
+        assertThat(m.graph().outputs()).extracting(ValueInfo::name).containsExactly("a", "b");
+        ShapedGraph shaped = ShapeInference.infer(m.graph(), m.opsets(), OpRegistry.standard(),
+                new ShapeInference.Options(Map.of(), Map.of(), true));
+        assertThat(shaped.tensor("b").shape()).isEqualTo(Shape.of(2, 3));
+    }
 }
