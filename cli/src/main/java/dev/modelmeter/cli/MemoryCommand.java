@@ -44,7 +44,7 @@ final class MemoryCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         AnalysisOptions options = model.toOptions(training.freeze);
-        Model m = ModelMeter.load(model.model);
+        Model m = ModelMeter.loadForTraining(model.model);
         List<String> warnings = new ArrayList<>();
         ShapedGraph shaped = Analyzer.standard().shape(m, options, warnings);
         int batch = Batches.of(shaped, options);
