@@ -122,35 +122,16 @@ public final class MiscOps implements OpFamily {
     // ---------------------------------------------------------------- strings
 
     private void registerStrings(OpRegistry r) {
-        // Stopwords remove a data-dependent number of strings: the last size is then unknown.
-        r.add(op("StringNormalizer").shape(ctx -> {
-            TensorType x = ctx.input(0);
-            Attribute stop = ctx.attr("stopwords");
-            Shape s = x.shape();
-            if (s != null && stop != null && !stop.strings().isEmpty() && s.rank() > 0) {
-                s = s.withDim(s.rank() - 1, Dim.unknown());
-            }
-            ctx.output(0, DType.STRING, s);
-        }).saves(AutogradRule.NOTHING));
+        // Stopwords remove a data-dependent number of strings: known when the strings are, else the
+        // last size is unknown.
+        r.add(op("StringNormalizer").shape(MiscOps::stringNormalizer).saves(AutogradRule.NOTHING));
         r.add(op("RegexFullMatch").shape(ctx -> ctx.output(0, DType.BOOL, ctx.input(0).shape()))
                 .saves(AutogradRule.NOTHING));
         r.add(op("StringConcat").shape(ElementwiseOps.broadcastRule(ElementwiseOps.fixed(DType.STRING), null))
                 .saves(AutogradRule.NOTHING));
         // StringSplit: Y has one more axis, as long as the most substrings any element splits into
-        // (data-dependent; 0 when there are no elements); Z counts them per element.
-        r.add(op("StringSplit").shape(ctx -> {
-            TensorType x = ctx.input(0);
-            Shape s = x.shape();
-            if (s == null) {
-                ctx.output(0, DType.STRING, null);
-                ctx.output(1, DType.INT64, null);
-                return;
-            }
-            List<Dim> dims = new ArrayList<>(s.dims());
-            dims.add(s.numel().isPresent() && s.numel().getAsLong() == 0 ? Dim.of(0) : Dim.unknown());
-            ctx.output(0, DType.STRING, new Shape(dims));
-            ctx.output(1, DType.INT64, s);
-        }).saves(AutogradRule.NOTHING));
+        // (known when the strings are; 0 when there are no elements); Z counts them per element.
+        r.add(op("StringSplit").shape(MiscOps::stringSplit).saves(AutogradRule.NOTHING));
         // TfIdfVectorizer: [C] → [max(ngram_indexes)+1], [N, C] → [N, max+1], float.
         r.add(op("TfIdfVectorizer").shape(ctx -> {
             TensorType x = ctx.input(0);
@@ -172,6 +153,81 @@ public final class MiscOps implements OpFamily {
                 throw ctx.fail("input must be 1-D or 2-D, got rank " + s.rank());
             }
         }).saves(AutogradRule.NOTHING));
+    }
+
+    /**
+     * StringNormalizer on [C] or [1, C]: strings equal to a stopword (ignoring case unless
+     * {@code is_case_sensitive}) are removed; when none is left the output holds one empty string.
+     */
+    private static void stringNormalizer(InferenceContext ctx) {
+        TensorType x = ctx.input(0);
+        Shape s = x.shape();
+        Attribute stop = ctx.attr("stopwords");
+        if (s == null || s.rank() == 0 || stop == null || stop.strings().isEmpty()) {
+            ctx.output(0, DType.STRING, s);
+            return;
+        }
+        TensorValue v = ctx.inputValue(0);
+        Dim kept = Dim.unknown();
+        if (v != null && v.hasStrings()) {
+            boolean caseSensitive = ctx.intAttr("is_case_sensitive", 0) != 0;
+            java.util.Set<String> stopwords = new java.util.HashSet<>();
+            for (String w : stop.strings()) {
+                stopwords.add(caseSensitive ? w : w.toLowerCase(java.util.Locale.ROOT));
+            }
+            long n = 0;
+            for (String e : v.strings()) {
+                if (!stopwords.contains(caseSensitive ? e : e.toLowerCase(java.util.Locale.ROOT))) {
+                    n++;
+                }
+            }
+            kept = Dim.of(Math.max(n, 1));
+        }
+        ctx.output(0, DType.STRING, s.withDim(s.rank() - 1, kept));
+    }
+
+    /**
+     * StringSplit: with a delimiter, Python's {@code str.split(delimiter, maxsplit)}; without one (or
+     * an empty one), runs of whitespace separate and leading/trailing whitespace is dropped.
+     */
+    private static void stringSplit(InferenceContext ctx) {
+        TensorType x = ctx.input(0);
+        Shape s = x.shape();
+        if (s == null) {
+            ctx.output(0, DType.STRING, null);
+            ctx.output(1, DType.INT64, null);
+            return;
+        }
+        Dim parts = Dim.unknown();
+        TensorValue v = ctx.inputValue(0);
+        if (s.numel().isPresent() && s.numel().getAsLong() == 0) {
+            parts = Dim.of(0);
+        } else if (v != null && v.hasStrings()) {
+            String delimiter = ctx.stringAttr("delimiter", "");
+            long maxParts = ctx.hasAttr("maxsplit") ? ctx.intAttr("maxsplit", 0) + 1 : Long.MAX_VALUE;
+            long most = 0;
+            for (String e : v.strings()) {
+                most = Math.max(most, Math.min(maxParts, splitCount(e, delimiter)));
+            }
+            parts = Dim.of(most);
+        }
+        List<Dim> dims = new ArrayList<>(s.dims());
+        dims.add(parts);
+        ctx.output(0, DType.STRING, new Shape(dims));
+        ctx.output(1, DType.INT64, s);
+    }
+
+    /** Substrings {@code text} splits into, without a cap. */
+    private static long splitCount(String text, String delimiter) {
+        if (delimiter.isEmpty()) {
+            String t = text.strip();
+            return t.isEmpty() ? 0 : t.split("(?U)\\s+").length;
+        }
+        long count = 1;
+        for (int i = text.indexOf(delimiter); i >= 0; i = text.indexOf(delimiter, i + delimiter.length())) {
+            count++;
+        }
+        return count;
     }
 
     // ---------------------------------------------------------------- signal processing

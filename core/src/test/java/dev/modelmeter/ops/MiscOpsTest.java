@@ -85,4 +85,34 @@ class MiscOpsTest {
         TensorValue bytes = TensorValue.ofLongs(DType.UINT8, new long[] {png.length}, png);
         assertThat(OpRuleHarness.of("ImageDecoder").value(bytes).type(0)).isEqualTo(TensorType.of(DType.UINT8, 240, 320, 3));
     }
+
+    @Test
+    void stringSplitSizesFromTheStrings() {
+        // "a,b,,c" splits at 3 commas into 4 parts; "x" into 1 → Y [2, 4], Z [2]
+        TensorValue x = TensorValue.ofStrings(new long[] {2}, java.util.List.of("a,b,,c", "x"));
+        OpRuleHarness split = OpRuleHarness.of("StringSplit").outputs(2).opset(20)
+                .attr(Attribute.ofString("delimiter", ",")).value(x);
+        assertThat(split.type(0)).isEqualTo(TensorType.of(DType.STRING, 2, 4));
+        assertThat(split.type(1)).isEqualTo(TensorType.of(INT64, 2));
+        // maxsplit 1: at most 2 parts
+        assertThat(OpRuleHarness.of("StringSplit").outputs(2).opset(20).attr(Attribute.ofString("delimiter", ","))
+                .attr(Attribute.ofInt("maxsplit", 1)).value(x).type(0)).isEqualTo(TensorType.of(DType.STRING, 2, 2));
+        // no delimiter: whitespace runs separate, " hello   world " → 2 parts
+        TensorValue w = TensorValue.ofStrings(new long[] {1}, java.util.List.of(" hello   world "));
+        assertThat(OpRuleHarness.of("StringSplit").outputs(2).opset(20).value(w).type(0))
+                .isEqualTo(TensorType.of(DType.STRING, 1, 2));
+    }
+
+    @Test
+    void stringNormalizerDropsStopwords() {
+        // stopword "monday" (case-insensitive by default) removes 2 of 4 strings → [2]
+        TensorValue x = TensorValue.ofStrings(new long[] {4}, java.util.List.of("Monday", "tuesday", "MONDAY", "x"));
+        assertThat(OpRuleHarness.of("StringNormalizer").opset(10)
+                .attr(Attribute.ofStrings("stopwords", java.util.List.of("monday"))).value(x).type(0))
+                .isEqualTo(TensorType.of(DType.STRING, 2));
+        // case-sensitive: only an exact "monday" goes; none here → all 4 stay
+        assertThat(OpRuleHarness.of("StringNormalizer").opset(10).attr(Attribute.ofInt("is_case_sensitive", 1))
+                .attr(Attribute.ofStrings("stopwords", java.util.List.of("monday"))).value(x).type(0))
+                .isEqualTo(TensorType.of(DType.STRING, 4));
+    }
 }
