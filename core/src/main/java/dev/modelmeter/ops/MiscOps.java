@@ -39,6 +39,7 @@ public final class MiscOps implements OpFamily {
         registerImage(r);
         registerMl(r);
         registerTraining(r);
+        registerRecentSequenceOps(r);
     }
 
     // ---------------------------------------------------------------- quantisation
@@ -548,6 +549,114 @@ public final class MiscOps implements OpFamily {
                 ctx.output(o, ctx.input(2 + outputGroups[group] * n + o % n));
             }
         }).saves(AutogradRule.NOTHING));
+    }
+
+    // ---------------------------------------------------------------- recent sequence-model ops
+
+    /**
+     * Recent operators for state-space and linear-attention language models (opset 27) and
+     * FlexAttention ({@code ai.onnx.preview}), which no other family registers.
+     */
+    private void registerRecentSequenceOps(OpRegistry r) {
+        // CausalConvWithState(input [B, C, L], weight [C, 1, K], bias?, past_state? [B, C, K-1]):
+        // a depthwise causal conv; output [B, C, L], present_state [B, C, K-1].
+        r.add(op("CausalConvWithState").shape(ctx -> {
+            TensorType x = ctx.input(0);
+            TensorType w = ctx.input(1);
+            ctx.output(0, x);
+            Shape xs = x.shape();
+            if (ctx.hasInput(3) && ctx.input(3).shape() != null) {
+                ctx.output(1, ctx.input(3).withDType(x.dtype()));
+            } else if (xs != null && xs.rank() == 3 && w.shape() != null && w.shape().rank() >= 1) {
+                Dim k = w.shape().dim(w.shape().rank() - 1);
+                Dim state = k.isKnown() ? Dim.of(Math.max(0, k.value() - 1)) : Dim.unknown();
+                ctx.output(1, x.dtype(), new Shape(List.of(xs.dim(0), xs.dim(1), state)));
+            } else {
+                ctx.output(1, x.dtype(), xs == null ? null : Shape.unknownDims(xs.rank()));
+            }
+        }).cost(ctx -> {
+            // B·C·L outputs, K multiply-accumulates each (a depthwise Conv1d, as FlopCounterMode counts it)
+            long out = ctx.outputNumel(0);
+            TensorType w = ctx.input(1);
+            long k = w != null && w.isFullyKnown() && w.shape().rank() >= 1
+                    ? w.shape().dim(w.shape().rank() - 1).value() : 0;
+            return Cost.macs(out * k, out + " outputs × " + k + " taps");
+        }).params(1, 2));
+        r.add(op("LinearAttention").shape(MiscOps::linearAttention));
+        // FlexAttention(Q [B, Hq, Lq, Dk], K [B, Hkv, Lk, Dk], V [B, Hkv, Lk, Dv]) → [B, Hq, Lq, Dv].
+        r.add(op("ai.onnx.preview", "FlexAttention").shape(ctx -> {
+            TensorType q = ctx.input(0);
+            TensorType v = ctx.input(2);
+            if (q.shape() == null || v.shape() == null || q.shape().rank() != 4 || v.shape().rank() != 4) {
+                ctx.output(0, q.dtype(), q.shape() == null ? null : Shape.unknownDims(q.shape().rank()));
+                return;
+            }
+            ctx.output(0, q.dtype(), q.shape().withDim(3, v.shape().dim(3)));
+        }).cost(ctx -> {
+            // Q·Kᵀ: B·Hq·Lq·Lk·Dk, then P·V: B·Hq·Lq·Lk·Dv multiply-accumulates
+            TensorType q = ctx.input(0);
+            TensorType k = ctx.input(1);
+            TensorType v = ctx.input(2);
+            if (q == null || k == null || v == null || !q.isFullyKnown() || !k.isFullyKnown() || !v.isFullyKnown()) {
+                return Cost.ZERO;
+            }
+            long[] qs = q.shape().sizes();
+            long lk = k.shape().dim(2).value();
+            long dv = v.shape().dim(3).value();
+            long rows = qs[0] * qs[1] * qs[2];
+            return Cost.macs(rows * lk * (qs[3] + dv), rows + " rows × " + lk + " keys × (" + qs[3] + " + " + dv + ")");
+        }));
+    }
+
+    /**
+     * LinearAttention(query, key, value, past_state?, decay?, beta?) with q_num_heads and
+     * kv_num_heads: 3-D inputs [B, T, H·D] give output [B, T, Hq·Dv] and present_state
+     * [B, Hkv, Dk, Dv]; 4-D inputs [B, H, T, D] give output [B, Hq, T, Dv].
+     */
+    private static void linearAttention(InferenceContext ctx) {
+        TensorType q = ctx.input(0);
+        TensorType k = ctx.input(1);
+        TensorType v = ctx.input(2);
+        Shape qs = q.shape();
+        Shape ks = k.shape();
+        Shape vs = v.shape();
+        if (qs == null || ks == null || vs == null || qs.rank() != ks.rank() || qs.rank() != vs.rank()
+                || (qs.rank() != 3 && qs.rank() != 4)) {
+            ctx.output(0, q.dtype(), qs == null ? null : Shape.unknownDims(qs.rank()));
+            ctx.output(1, q.dtype(), ctx.hasInput(3) && ctx.input(3).shape() != null ? ctx.input(3).shape() : null);
+            return;
+        }
+        Dim batch = qs.dim(0);
+        Dim dk;
+        Dim dv;
+        Dim hq;
+        Dim hkv;
+        Shape out;
+        if (qs.rank() == 4) {
+            hq = qs.dim(1);
+            hkv = ks.dim(1);
+            dk = ks.dim(3);
+            dv = vs.dim(3);
+            out = new Shape(List.of(batch, hq, qs.dim(2), dv));
+        } else {
+            hq = ctx.hasAttr("q_num_heads") ? Dim.of(ctx.intAttr("q_num_heads", 1)) : Dim.unknown();
+            hkv = ctx.hasAttr("kv_num_heads") ? Dim.of(ctx.intAttr("kv_num_heads", 1)) : hq;
+            dk = divide(ks.dim(2), hkv);
+            dv = divide(vs.dim(2), hkv);
+            Dim width = hq.isKnown() && dv.isKnown() ? Dim.of(hq.value() * dv.value()) : Dim.unknown();
+            out = new Shape(List.of(batch, qs.dim(1), width));
+        }
+        ctx.output(0, q.dtype(), out);
+        if (ctx.hasInput(3) && ctx.input(3).shape() != null) {
+            ctx.output(1, ctx.input(3).withDType(q.dtype()));
+        } else {
+            ctx.output(1, q.dtype(), new Shape(List.of(batch, hkv, dk, dv)));
+        }
+    }
+
+    private static Dim divide(Dim total, Dim parts) {
+        return total.isKnown() && parts.isKnown() && parts.value() > 0 && total.value() % parts.value() == 0
+                ? Dim.of(total.value() / parts.value()) : Dim.unknown();
     }
 
     // ---------------------------------------------------------------- helpers

@@ -115,4 +115,30 @@ class MiscOpsTest {
                 .attr(Attribute.ofStrings("stopwords", java.util.List.of("monday"))).value(x).type(0))
                 .isEqualTo(TensorType.of(DType.STRING, 4));
     }
+
+    @Test
+    void causalConvWithStateKeepsKMinusOneSamples() {
+        // input [2,4,8], depthwise weight [4,1,4]: output [2,4,8], state keeps K−1 = 3 samples → [2,4,3]
+        OpRuleHarness h = OpRuleHarness.of("CausalConvWithState").outputs(2).opset(27).in(FLOAT, 2, 4, 8).in(FLOAT, 4, 1, 4);
+        assertThat(h.type(0)).isEqualTo(TensorType.of(FLOAT, 2, 4, 8));
+        assertThat(h.type(1)).isEqualTo(TensorType.of(FLOAT, 2, 4, 3));
+    }
+
+    @Test
+    void linearAttentionHeads() {
+        // q [2,4,64], k/v [2,4,8] with 8 query heads and 1 kv head: Dk = Dv = 8/1 = 8;
+        // output [2,4,8·8 = 64], state [B=2, Hkv=1, Dk=8, Dv=8]
+        OpRuleHarness h = OpRuleHarness.of("LinearAttention").outputs(2).opset(27)
+                .attr(Attribute.ofInt("q_num_heads", 8)).attr(Attribute.ofInt("kv_num_heads", 1))
+                .in(FLOAT, 2, 4, 64).in(FLOAT, 2, 4, 8).in(FLOAT, 2, 4, 8);
+        assertThat(h.type(0)).isEqualTo(TensorType.of(FLOAT, 2, 4, 64));
+        assertThat(h.type(1)).isEqualTo(TensorType.of(FLOAT, 2, 1, 8, 8));
+    }
+
+    @Test
+    void flexAttentionTakesTheValueHeadSize() {
+        // Q [2,4,8,16], K [2,4,6,16], V [2,4,6,32] → [2,4,8,32]
+        assertThat(OpRuleHarness.of("ai.onnx.preview", "FlexAttention").opset(1).in(FLOAT, 2, 4, 8, 16)
+                .in(FLOAT, 2, 4, 6, 16).in(FLOAT, 2, 4, 6, 32).type(0)).isEqualTo(TensorType.of(FLOAT, 2, 4, 8, 32));
+    }
 }
