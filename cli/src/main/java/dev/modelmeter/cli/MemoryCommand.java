@@ -38,7 +38,7 @@ final class MemoryCommand implements Callable<Integer> {
     @Mixin
     GpuOptions gpu;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE})")
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table, json, csv or md (default: ${DEFAULT-VALUE})")
     OutputFormat format;
 
     @Override
@@ -60,7 +60,8 @@ final class MemoryCommand implements Callable<Integer> {
         String text = switch (format) {
             case json -> Json.pretty(MemoryReport.tree(model.model, plan, device));
             case table -> MemoryReport.table(model.model, plan, device);
-            default -> throw new UsageException("memory prints table or json");
+            case csv -> MemoryReport.csv(plan);
+            case md -> MemoryReport.markdown(model.model, plan, device);
         };
         spec.commandLine().getOut().print(text);
         if (format == OutputFormat.table) {
