@@ -132,8 +132,9 @@ final class ConformanceHarness {
                     }
                 }
                 if (elements.isEmpty()) {
-                    ValueType elem = declared instanceof ValueType.SequenceType s ? s.element() : null;
-                    return elem == null ? declared : new ValueType.SequenceType(elem);
+                    // an empty sequence: no element yet (the shape rules' convention, see TypeUnion), so the
+                    // first insertion decides the element type instead of the declaration's unshaped one
+                    return new ValueType.SequenceType(null);
                 }
                 return new ValueType.SequenceType(merge(elements));
             }
