@@ -49,12 +49,10 @@ class TensorOpsConformanceTest {
             "SplitToSequence", "If", "Loop", "Scan");
 
     /**
-     * Tests no per-operator rule can pass, with the reason; reported, not failed. test_loop11 carries
-     * y + x[i:i+1]: the slice bounds come from the iteration number, so without symbolic arithmetic its
-     * length is unknown. test_loop16_seq_none's elements have different ranks (a scalar, then vectors):
-     * no one element type fits them all.
+     * Tests no rule can pass, with the reason; reported, not failed. test_loop16_seq_none's elements
+     * have different ranks (a scalar, then vectors): no one element type fits them all.
      */
-    private static final Set<String> KNOWN_LIMITS = Set.of("test_loop11", "test_loop16_seq_none");
+    private static final Set<String> KNOWN_LIMITS = Set.of("test_loop16_seq_none");
 
     @Test
     void directNodeTestsOfNnOperators() throws IOException {
