@@ -5,6 +5,7 @@ import dev.modelmeter.analysis.Analyzer;
 import dev.modelmeter.analysis.LayerFolding;
 import dev.modelmeter.analysis.ModelSummary;
 import dev.modelmeter.report.SummaryCsv;
+import dev.modelmeter.report.SummaryExplain;
 import dev.modelmeter.report.SummaryJson;
 import dev.modelmeter.report.SummaryMarkdown;
 import dev.modelmeter.report.SummaryTable;
@@ -39,6 +40,9 @@ final class SummaryCommand implements Callable<Integer> {
             description = "table, json, csv or md (default: ${DEFAULT-VALUE})")
     OutputFormat format;
 
+    @Option(names = "--explain", description = "show the arithmetic behind every number, with the numbers put in")
+    boolean explain;
+
     @Option(names = "--style", paramLabel = "STYLE", defaultValue = "modelmeter",
             description = "modelmeter, torchsummary or torchstat: print the table a seed tool prints (default: ${DEFAULT-VALUE})")
     Style style;
@@ -62,6 +66,9 @@ final class SummaryCommand implements Callable<Integer> {
             case md -> SummaryMarkdown.render(s);
         };
         spec.commandLine().getOut().print(text);
+        if (explain && format == OutputFormat.table) {
+            spec.commandLine().getOut().print(SummaryExplain.render(s));
+        }
         if (format == OutputFormat.table) {
             for (String w : s.warnings()) {
                 spec.commandLine().getErr().println("warning: " + w);

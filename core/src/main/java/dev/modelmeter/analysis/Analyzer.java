@@ -158,10 +158,11 @@ public final class Analyzer {
                 && ins.stream().allMatch(t -> t == null || t.isFullyKnown());
         Cost cost = Cost.ZERO;
         boolean costKnown = def != null && shapesKnown;
+        int opset = shaped.opsets().getOrDefault(node.domain(), shaped.opsets().getOrDefault("", 1));
+        CostContext costContext = new CostContext(node, opset, ins, outs);
         if (costKnown) {
             try {
-                int opset = shaped.opsets().getOrDefault(node.domain(), shaped.opsets().getOrDefault("", 1));
-                cost = def.cost().cost(new CostContext(node, opset, ins, outs));
+                cost = def.cost().cost(costContext);
             } catch (RuntimeException e) {
                 costKnown = false;
                 warnings.add(node.opType() + " '" + node.name() + "': cost rule failed (" + e.getMessage() + ")");
@@ -173,8 +174,25 @@ public final class Analyzer {
                 outputBytes += t == null ? 0 : t.bytes().orElse(0);
             }
         }
+        List<String> explanation = new ArrayList<>();
+        if (costKnown && def.explain() != null) {
+            try {
+                explanation.addAll(def.explain().explain(costContext));
+            } catch (RuntimeException e) {
+                // an explanation is a courtesy: its absence changes no figure
+            }
+        }
+        if (costKnown && !cost.formula().isEmpty()) {
+            explanation.add(cost.formula());
+        }
+        if (outputBytes > 0 && outs.get(0) != null && outs.get(0).isFullyKnown()) {
+            TensorType o = outs.get(0);
+            String perElement = o.dtype().bits() % 8 == 0 ? (o.dtype().bits() / 8) + " B" : o.dtype().bits() + " bits";
+            explanation.add("output bytes = " + o.shape() + " × " + perElement + " (" + o.dtype().displayName()
+                    + ") = " + String.format(java.util.Locale.ROOT, "%,d", o.bytes().getAsLong()) + " B");
+        }
         return new NodeCost(node, ins, outs, params, buffers, paramNames, cost.macs(), cost.otherFlops(),
-                outputBytes, costKnown, allOutputsKnownValues, cost.formula());
+                outputBytes, costKnown, allOutputsKnownValues, explanation);
     }
 
     private static List<String> dedupe(List<String> warnings) {

@@ -13,6 +13,7 @@ import java.util.List;
  * @param depth        number of path components (1 for {@code features}, 2 for {@code features.0})
  * @param outputShapes the outputs of the module call's last node
  * @param nodeCount    nodes folded into this row
+ * @param formulas     the arithmetic behind the row's figures, node by node (for {@code --explain})
  * @param moduleClass  the PyTorch module class when the source says it ({@code Conv2d}), else null
  */
 public record Layer(String name, String op, String moduleClass, int depth, List<TensorType> inputShapes,

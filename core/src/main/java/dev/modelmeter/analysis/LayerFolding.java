@@ -29,7 +29,7 @@ public final class LayerFolding {
             String name = n.node().name().isEmpty() ? n.node().opType() : n.node().name();
             rows.add(new Layer(name, n.node().opType(), moduleClass(n), depthOf(n.node().scope()), n.inputs(), n.outputs(),
                     n.params(), n.buffers(), n.macs(), n.otherFlops(), n.outputBytes(), 1,
-                    n.formula().isEmpty() ? List.of() : List.of(n.formula())));
+                    n.explanation()));
         }
         return rows;
     }
@@ -99,9 +99,7 @@ public final class LayerFolding {
             buffers += n.buffers();
             macs += n.macs();
             other += n.otherFlops();
-            if (!n.formula().isEmpty()) {
-                formulas.add(n.formula());
-            }
+            formulas.addAll(n.explanation());
             if (main == null || n.macs() > main.macs() || (main.macs() == 0 && main.params() == 0 && n.params() > 0)) {
                 main = n;
             }

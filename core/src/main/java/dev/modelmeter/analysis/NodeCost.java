@@ -12,15 +12,17 @@ import java.util.List;
  *
  * @param paramNames  the parameter tensors first used by this node
  * @param outputBytes bytes of its outputs (0 for views and for values computed at analysis time)
+ * @param explanation the arithmetic behind its figures with the numbers put in (for {@code --explain})
  */
 public record NodeCost(Node node, List<TensorType> inputs, List<TensorType> outputs, long params, long buffers,
                        List<String> paramNames, long macs, long otherFlops, long outputBytes, boolean costKnown,
-                       boolean constantFolded, String formula) {
+                       boolean constantFolded, List<String> explanation) {
 
     public NodeCost {
         inputs = List.copyOf(inputs.stream().map(t -> t == null ? UNKNOWN : t).toList());
         outputs = List.copyOf(outputs.stream().map(t -> t == null ? UNKNOWN : t).toList());
         paramNames = List.copyOf(paramNames);
+        explanation = List.copyOf(explanation);
     }
 
     /** Stands for an unknown type inside the lists (records' lists hold no nulls). */

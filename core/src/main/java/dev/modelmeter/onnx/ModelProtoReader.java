@@ -17,6 +17,8 @@ import dev.modelmeter.graph.ValueType;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -145,7 +147,9 @@ final class ModelProtoReader {
             }
         }
         in.exit(token);
-        return new Graph(name, nodes, inputs, outputs, valueInfo, initializers);
+        Set<String> initializerNames = new HashSet<>();
+        initializers.forEach(t -> initializerNames.add(t.name()));
+        return new Graph(name, ScopeNames.refine(nodes, initializerNames), inputs, outputs, valueInfo, initializers);
     }
 
     TensorData readTensor() throws IOException {
@@ -169,7 +173,7 @@ final class ModelProtoReader {
                     in.expect(tag, LEN, "SparseTensorProto.values");
                     values = readTensor();
                 }
-                case 3 -> TensorProtoReader.readInt64s(in, tag, "SparseTensorProto.dims", dims);
+                case 3 -> TensorProtoReader.readInt64s(in, tag, "SparseTensorProto.dims", dims, TensorProtoReader.MAX_RANK);
                 default -> in.skip(tag);
             }
         }
@@ -249,7 +253,8 @@ final class ModelProtoReader {
                     inferredType = 2;
                 }
                 case 4 -> {
-                    s = string(tag, "AttributeProto.s");
+                    in.expect(tag, LEN, "AttributeProto.s");
+                    s = in.readStringOrSkip();
                     inferredType = 3;
                 }
                 case 5 -> {
@@ -267,11 +272,13 @@ final class ModelProtoReader {
                     inferredType = 6;
                 }
                 case 8 -> {
-                    TensorProtoReader.readInt64s(in, tag, "AttributeProto.ints", ints);
+                    TensorProtoReader.readInt64s(in, tag, "AttributeProto.ints", ints, Integer.MAX_VALUE);
                     inferredType = 7;
                 }
                 case 9 -> {
-                    strings.add(string(tag, "AttributeProto.strings"));
+                    in.expect(tag, LEN, "AttributeProto.strings");
+                    String value = in.readStringOrSkip();
+                    strings.add(value == null ? "" : value);
                     inferredType = 8;
                 }
                 case 10 -> {
@@ -283,6 +290,12 @@ final class ModelProtoReader {
                     in.expect(tag, LEN, "AttributeProto.graphs");
                     graphs.add(readGraph());
                     inferredType = 10;
+                }
+                case 22 -> {
+                    // a sparse Constant value: kept as a tensor of its dense dims (values not read)
+                    in.expect(tag, LEN, "AttributeProto.sparse_tensor");
+                    t = readSparseTensor();
+                    inferredType = 11;
                 }
                 case 20 -> type = (int) varint(tag, "AttributeProto.type");
                 case 21 -> refAttrName = string(tag, "AttributeProto.ref_attr_name");
@@ -401,6 +414,9 @@ final class ModelProtoReader {
         for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
             if (ProtoInput.field(tag) == 1) {
                 in.expect(tag, LEN, "TensorShapeProto.dim");
+                if (dims.size() >= TensorProtoReader.MAX_RANK) {
+                    throw new ModelMeterException("a shape of rank over " + TensorProtoReader.MAX_RANK);
+                }
                 dims.add(readDim());
             } else {
                 in.skip(tag);

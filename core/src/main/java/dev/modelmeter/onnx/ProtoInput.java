@@ -110,8 +110,29 @@ final class ProtoInput {
         return in.isAtEnd();
     }
 
+    /** Names, types, metadata: no legitimate one comes near this; a bigger one is a corrupt length. */
+    static final int MAX_STRING_BYTES = 16 << 20;
+
     String readString() throws IOException {
-        return new String(readBytes(readLength()), StandardCharsets.UTF_8);
+        int length = readLength();
+        if (length > MAX_STRING_BYTES) {
+            throw new ModelMeterException("a string field of " + length + " bytes at byte " + position()
+                    + " exceeds the " + (MAX_STRING_BYTES >> 20) + " MiB limit for names (corrupt file)");
+        }
+        return new String(readBytes(length), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A string attribute value, or null when it is longer than {@link #MAX_STRING_BYTES}: some custom
+     * operators carry whole binaries there (compiled engines), which a cost analysis never needs.
+     */
+    String readStringOrSkip() throws IOException {
+        int length = readLength();
+        if (length > MAX_STRING_BYTES) {
+            skipBytes(length);
+            return null;
+        }
+        return new String(readBytes(length), StandardCharsets.UTF_8);
     }
 
     byte[] readBytes(int length) throws IOException {

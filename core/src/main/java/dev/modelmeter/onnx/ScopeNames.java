@@ -1,8 +1,15 @@
 package dev.modelmeter.onnx;
 
+import dev.modelmeter.graph.Node;
+
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Recovers a node's PyTorch module path ({@code layer1.0.conv1}) from what the exporters leave:
@@ -42,7 +49,37 @@ public final class ScopeNames {
             }
             return fromNameScopes(scopes);
         }
-        return fromLegacyName(nodeName == null ? "" : nodeName);
+        return canonicalFromParameters(fromLegacyName(nodeName == null ? "" : nodeName), inputs);
+    }
+
+    /**
+     * The legacy exporter writes each module as the tail of its qualified name, so a module registered
+     * under two names ({@code layer1} and {@code conv.0}) shows up under the path it was called through
+     * ({@code conv/layer1/layer1.0}); the parameter names it writes are PyTorch's first-registered ones
+     * ({@code layer1.0.weight}). When the path ends with the module a parameter input belongs to, that
+     * module's full name is the canonical scope. A path that does not end with it (a tied weight used by
+     * another module) is left alone.
+     */
+    private static String canonicalFromParameters(String path, List<String> inputs) {
+        if (path.isEmpty()) {
+            return path;
+        }
+        for (int i = 1; i < inputs.size(); i++) {
+            String module = parameterModule(inputs.get(i));
+            if (module != null && !module.equals(path) && path.endsWith("." + module)) {
+                return module;
+            }
+        }
+        return path;
+    }
+
+    private static String parameterModule(String input) {
+        for (String suffix : new String[] {".weight", ".bias"}) {
+            if (input.endsWith(suffix) && input.length() > suffix.length()) {
+                return input.substring(0, input.length() - suffix.length());
+            }
+        }
+        return null;
     }
 
     private static boolean isFoldedBatchNorm(String opType, List<String> inputs, Map<String, String> metadata) {
@@ -53,6 +90,81 @@ public final class ScopeNames {
         List<String> classes = parseStringList(metadata.getOrDefault(CLASS_HIERARCHY_KEY, ""));
         // the last entry is the ATen op, the one before it the innermost module's class
         return classes.size() >= 2 && classes.get(classes.size() - 2).contains("BatchNorm");
+    }
+
+    /**
+     * Corrections that need the whole graph, for nodes named by the legacy exporter (no name_scopes
+     * metadata):
+     * <ol>
+     *   <li>aliases: where a parameter showed that path {@code conv.layer1.0} is module {@code layer1.0}
+     *       (see {@link #of}), every other path under {@code conv.layer1} is renamed the same way, so the
+     *       parameter-free ReLU {@code conv.layer1.2} becomes {@code layer1.2};</li>
+     *   <li>repeated calls: the exporter names the second and later calls of one module {@code relu_1},
+     *       {@code relu_2}; such a scope becomes {@code relu} when {@code relu} is itself a scope in the
+     *       graph and no parameter belongs to {@code relu_1} (a real module of that name would own them
+     *       or not be called alongside its namesake).</li>
+     * </ol>
+     */
+    public static List<Node> refine(List<Node> nodes, Set<String> initializerNames) {
+        Map<String, String> aliases = new HashMap<>();
+        for (Node n : nodes) {
+            if (n.metadata().containsKey(NAME_SCOPES_KEY)) {
+                continue;
+            }
+            String path = fromLegacyName(n.name());
+            String scope = n.scope();
+            if (!scope.isEmpty() && !scope.equals(path) && path.endsWith("." + scope)) {
+                String first = scope.split("\\.")[0];
+                String outer = path.substring(0, path.length() - scope.length() - 1);
+                aliases.put(outer + "." + first, first);
+            }
+        }
+        Set<String> scopes = new HashSet<>();
+        List<Node> out = new ArrayList<>(nodes.size());
+        for (Node n : nodes) {
+            Node m = n;
+            if (!aliases.isEmpty() && !n.metadata().containsKey(NAME_SCOPES_KEY)) {
+                m = n.withScope(unalias(n.scope(), aliases));
+            }
+            scopes.add(m.scope());
+            out.add(m);
+        }
+        for (int i = 0; i < out.size(); i++) {
+            Node n = out.get(i);
+            if (n.metadata().containsKey(NAME_SCOPES_KEY)) {
+                continue;
+            }
+            Matcher repeat = REPEATED_CALL.matcher(n.scope());
+            if (repeat.matches() && scopes.contains(repeat.group(1)) && !ownsParameters(n.scope(), initializerNames)) {
+                out.set(i, n.withScope(repeat.group(1)));
+            }
+        }
+        return out;
+    }
+
+    /** A last path segment with a call counter: {@code layer1.0.relu_2} → group 1 {@code layer1.0.relu}. */
+    private static final Pattern REPEATED_CALL = Pattern.compile("(.*[^.])_[0-9]+");
+
+    private static String unalias(String scope, Map<String, String> aliases) {
+        for (Map.Entry<String, String> a : aliases.entrySet()) {
+            if (scope.equals(a.getKey())) {
+                return a.getValue();
+            }
+            if (scope.startsWith(a.getKey() + ".")) {
+                return a.getValue() + scope.substring(a.getKey().length());
+            }
+        }
+        return scope;
+    }
+
+    private static boolean ownsParameters(String scope, Set<String> initializerNames) {
+        String prefix = scope + ".";
+        for (String name : initializerNames) {
+            if (name.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code ['', 'layer1', 'layer1.0', 'layer1.0.conv1', 'convolution']} → {@code layer1.0.conv1}. */

@@ -55,7 +55,7 @@ final class TensorProtoReader {
     private void readFields(ProtoInput in) throws IOException {
         for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
             switch (ProtoInput.field(tag)) {
-                case 1 -> readInt64s(in, tag, "TensorProto.dims", dims);
+                case 1 -> readInt64s(in, tag, "TensorProto.dims", dims, MAX_RANK);
                 case 2 -> {
                     in.expect(tag, WireFormat.WIRETYPE_VARINT, "TensorProto.data_type");
                     dataType = (int) in.readVarint();
@@ -114,18 +114,28 @@ final class TensorProtoReader {
         return new String[] {key, value};
     }
 
-    /** Reads a repeated int64 field, packed or not, into {@code out}. */
-    static void readInt64s(ProtoInput in, int tag, String what, List<Long> out) throws IOException {
+    /** No real tensor comes near this rank; a longer dims list is corruption, not worth boxing. */
+    static final int MAX_RANK = 1024;
+
+    /** Reads a repeated int64 field, packed or not, into {@code out}, which may hold at most {@code max}. */
+    static void readInt64s(ProtoInput in, int tag, String what, List<Long> out, int max) throws IOException {
         if (ProtoInput.wireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
             int token = in.pushLimit(in.readLength());
             while (!in.atEnd()) {
-                out.add(in.readVarint());
+                add(out, in.readVarint(), what, max);
             }
             in.popLimit(token);
         } else {
             in.expect(tag, WireFormat.WIRETYPE_VARINT, what);
-            out.add(in.readVarint());
+            add(out, in.readVarint(), what, max);
         }
+    }
+
+    private static void add(List<Long> out, long v, String what, int max) {
+        if (out.size() >= max) {
+            throw new ModelMeterException(what + " holds more than " + max + " values");
+        }
+        out.add(v);
     }
 
     private void externalEntry(String key, String value) {

@@ -29,7 +29,8 @@ import java.util.Set;
  * <li>Relu, Sigmoid, Tanh, Softmax, LogSoftmax, Exp, Sqrt, Reciprocal save their output; Clip (ReLU6),
  *     HardSwish, HardSigmoid, Gelu, Erf, LeakyRelu, Pow, Log save their input (mobilenet fixtures show
  *     ReLU6/Hardswish keep a storage apart from the next conv's input).</li>
- * <li>MaxPool saves its input and int64 indices of its output's size; AveragePool saves its input.</li>
+ * <li>MaxPool saves its input and int64 indices of its output's size; AveragePool saves its input;
+ *     GlobalAveragePool nothing (PyTorch computes a 1×1 adaptive pool as a mean).</li>
  * <li>Dropout (train) saves a mask of its input's size: on CPU a tensor of the input's dtype (PyTorch
  *     multiplies by a scaled noise tensor), on CUDA a 1-byte bool mask.</li>
  * <li>Gather on a stored table (Embedding) saves its int64 indices.</li>
@@ -86,7 +87,7 @@ public final class AutogradRules {
             STAGING.put(op, output0);
         }
         for (String op : List.of("Clip", "HardSwish", "HardSigmoid", "Gelu", "Erf", "LeakyRelu", "PRelu", "Log",
-                "Sin", "Cos", "Abs", "Softplus", "Softsign", "Mish", "AveragePool", "GlobalAveragePool",
+                "Sin", "Cos", "Abs", "Softplus", "Softsign", "Mish", "AveragePool",
                 "ReduceMax", "ReduceMin", "ThresholdedRelu")) {
             STAGING.put(op, input0);
         }
@@ -101,6 +102,9 @@ public final class AutogradRules {
         });
         STAGING.put("Gather", ctx -> ctx.isWeight(0) ? List.of(Saved.input(1)) : List.of());
         STAGING.put("Where", ctx -> List.of(Saved.input(0)));
+        // adaptive_avg_pool2d to 1×1 runs as mean(), which keeps only sizes (mobilenet_v2's fixture saves
+        // nothing at its functional pooling)
+        STAGING.put("GlobalAveragePool", AutogradRule.NOTHING);
         STAGING.put("ReduceSum", AutogradRule.NOTHING);
         STAGING.put("ReduceMean", AutogradRule.NOTHING);
         for (String op : List.of("Add", "Sub", "Neg", "Concat", "Cast", "Pad", "Tile", "Gather", "Resize")) {

@@ -31,6 +31,7 @@ final class ConvOps {
                 OpDef.op("Conv")
                         .shape(ctx -> convShape(ctx, 0, 1, ctx.input(0).dtype()))
                         .cost(c -> convCost(c, 0, 1, 2))
+                        .explain(Explanations::conv)
                         .params(1, 2),
                 // W [Cin, Cout/groups, k...] and optional bias B [Cout] are the layer's weights.
                 OpDef.op("ConvTranspose")

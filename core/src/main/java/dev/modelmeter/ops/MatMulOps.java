@@ -27,7 +27,7 @@ final class MatMulOps {
     static void register(OpRegistry r) {
         r.add(
                 // B (the Linear weight, [K, N] or [N, K] with transB) and C (the bias) are the layer's weights.
-                OpDef.op("Gemm").shape(MatMulOps::gemm).cost(MatMulOps::gemmCost).params(1, 2),
+                OpDef.op("Gemm").shape(MatMulOps::gemm).cost(MatMulOps::gemmCost).explain(Explanations::linear).params(1, 2),
                 // a stored operand (a Linear weight exported as MatMul) is a trainable parameter.
                 OpDef.op("MatMul")
                         .shape(ctx -> ctx.output(0, ctx.input(0).dtype(), matmul(ctx, 0, 1)))

@@ -33,11 +33,13 @@ final class NormOps {
         r.add(
                 // scale (1) and B (2) are trainable [C]; input_mean (3) and input_var (4) are running-statistics buffers.
                 OpDef.op("BatchNormalization").shape(NormOps::batchNorm).cost(NormOps::batchNormCost)
+                        .explain(Explanations::batchNorm)
                         .params(1, 2).buffers(3, 4),
                 // scale (1) and B (2) are trainable [C].
                 OpDef.op("InstanceNormalization").shape(NormOps::sameAsInput).cost(c -> perElement(c, 5)).params(1, 2),
                 // Scale (1) and B (2) are trainable, of the normalised dims' shape.
-                OpDef.op("LayerNormalization").shape(NormOps::layerNorm).cost(c -> perElement(c, 5)).params(1, 2),
+                OpDef.op("LayerNormalization").shape(NormOps::layerNorm).cost(c -> perElement(c, 5))
+                        .explain(Explanations::layerNorm).params(1, 2),
                 // scale (1) and bias (2) are trainable: [num_groups] in opset 18, [C] from opset 21.
                 OpDef.op("GroupNormalization").shape(NormOps::sameAsInput).cost(c -> perElement(c, 5)).params(1, 2),
                 // scale (1) is trainable, of the normalised dims' shape.

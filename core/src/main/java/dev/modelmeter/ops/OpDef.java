@@ -17,9 +17,11 @@ import java.util.Objects;
  * @param autograd   null when the saved tensors are not modelled (the memory plan warns)
  * @param view       true when output 0 shares its input 0's storage in PyTorch (reshape, transpose,
  *                   squeeze…): it allocates nothing
+ * @param explain    the arithmetic behind its parameters and output size for {@code --explain}; null when
+ *                   there is nothing to derive beyond the cost formula
  */
 public record OpDef(String domain, String opType, ShapeRule shape, CostRule cost, AutogradRule autograd,
-                    Map<Integer, InitializerRole> inputRoles, boolean view) {
+                    Map<Integer, InitializerRole> inputRoles, boolean view, ExplainRule explain) {
 
     public OpDef {
         Objects.requireNonNull(shape, "shape rule of " + opType);
@@ -44,6 +46,7 @@ public record OpDef(String domain, String opType, ShapeRule shape, CostRule cost
         private AutogradRule autograd;
         private final Map<Integer, InitializerRole> roles = new HashMap<>();
         private boolean view;
+        private ExplainRule explain;
 
         private Builder(String domain, String opType) {
             this.domain = domain;
@@ -95,8 +98,14 @@ public record OpDef(String domain, String opType, ShapeRule shape, CostRule cost
             return this;
         }
 
+        /** The arithmetic behind its parameters and output size, for {@code --explain}. */
+        public Builder explain(ExplainRule rule) {
+            this.explain = rule;
+            return this;
+        }
+
         public OpDef build() {
-            return new OpDef(domain, opType, shape, cost, autograd, roles, view);
+            return new OpDef(domain, opType, shape, cost, autograd, roles, view, explain);
         }
     }
 }

@@ -25,8 +25,9 @@ final class PoolOps {
 
     static void register(OpRegistry r) {
         r.add(
-                OpDef.op("MaxPool").shape(PoolOps::windowPool).cost(c -> windowCost(c, 1)),
-                OpDef.op("AveragePool").shape(PoolOps::windowPool).cost(c -> windowCost(c, 1)),
+                OpDef.op("MaxPool").shape(PoolOps::windowPool).cost(c -> windowCost(c, 1)).explain(Explanations::pool),
+                OpDef.op("AveragePool").shape(PoolOps::windowPool).cost(c -> windowCost(c, 1))
+                        .explain(Explanations::pool),
                 OpDef.op("LpPool").shape(PoolOps::windowPool).cost(c -> windowCost(c, 2)),
                 OpDef.op("GlobalAveragePool").shape(PoolOps::globalPool).cost(PoolOps::globalCost),
                 OpDef.op("GlobalMaxPool").shape(PoolOps::globalPool).cost(PoolOps::globalCost),

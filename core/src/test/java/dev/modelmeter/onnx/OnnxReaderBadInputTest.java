@@ -110,6 +110,40 @@ class OnnxReaderBadInputTest {
         assertRejected(write("deep.onnx", field(7, graph)), "nested");
     }
 
+    /** A model whose one node is {@code Custom} with a string attribute of {@code attrBytes} bytes, named {@code name}. */
+    private static byte[] modelWithStringAttribute(String nodeName, int attrBytes) throws IOException {
+        byte[] value = new byte[attrBytes];
+        Arrays.fill(value, (byte) 'x');
+        byte[] attr = concat(field(1, "engine".getBytes(StandardCharsets.UTF_8)), field(4, value),
+                new byte[] {(byte) 0xA0, 0x01, 0x03}); // type = STRING
+        byte[] node = concat(field(3, nodeName.getBytes(StandardCharsets.UTF_8)),
+                field(4, "Custom".getBytes(StandardCharsets.UTF_8)), field(5, attr));
+        return field(7, field(1, node));
+    }
+
+    @Test
+    void hugeStringAttributeIsSkippedNotHeld() throws IOException {
+        // compiled engines in custom-op attributes can be hundreds of MB; a 17 MiB one stands in
+        Path p = write("engine.onnx", modelWithStringAttribute("n", 17 << 20));
+        assertThat(OnnxReader.read(p).graph().nodes().get(0).stringAttr("engine", "absent")).isEqualTo("absent");
+    }
+
+    @Test
+    void hugeNameIsRejected() throws IOException {
+        String name = "n".repeat(17 << 20);
+        assertRejected(write("name.onnx", modelWithStringAttribute(name, 1)), "MiB limit");
+    }
+
+    @Test
+    void absurdRankIsRejected() throws IOException {
+        // a TensorProto whose packed dims hold 100,000 ones: field 1, wire type 2
+        byte[] ones = new byte[100_000];
+        Arrays.fill(ones, (byte) 1);
+        Path p = write("rank.pb", field(1, ones));
+        assertThatThrownBy(() -> OnnxReader.readTensorFile(p)).isExactlyInstanceOf(ModelMeterException.class)
+                .hasMessageContaining("more than 1024");
+    }
+
     @Test
     void tensorFileErrorsNameTheFile() throws IOException {
         Path p = write("input_0.pb", new byte[] {0x0A, 0x7F});

@@ -17,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongUnaryOperator;
 
 /**
  * Plans the memory of a training step and of an inference forward over a shaped graph (every value's
@@ -25,6 +26,8 @@ import java.util.Set;
  * kernels PyTorch ran.
  */
 public final class MemoryPlanner {
+
+    private static final boolean TRACE = Boolean.getBoolean("modelmeter.memory.trace");
 
     private final OpRegistry registry;
 
@@ -36,21 +39,26 @@ public final class MemoryPlanner {
         return new MemoryPlanner(OpRegistry.standard());
     }
 
-    /** Training (two steps) and inference figures for {@code setup}. */
+    /** Training (two steps) and inference figures for {@code setup}: bytes of live tensors. */
     public MemoryPlan plan(ShapedGraph shaped, TrainingSetup setup) {
+        return plan(shaped, setup, LongUnaryOperator.identity());
+    }
+
+    /**
+     * The same simulation where every tensor takes {@code block.applyAsLong(bytes)} from the allocator
+     * (see {@link Device#blockBytes}): the device-facing figure.
+     */
+    public MemoryPlan plan(ShapedGraph shaped, TrainingSetup setup, LongUnaryOperator block) {
         PlanGraph g = new PlanGraph(shaped, setup, registry, true);
         List<String> warnings = new ArrayList<>(g.warnings);
-        if (setup.checkpoint() != null) {
-            warnings.add("activation checkpointing is not modelled yet: planned without it");
-        }
         if (shaped.isPartial()) {
             warnings.add("shapes unknown after " + shaped.unknownOps().keySet() + ": memory figures are partial");
         }
-        StepSimulator sim = new StepSimulator(g);
+        StepSimulator sim = new StepSimulator(g, block);
         StepPeak[] steps = sim.run();
         StaticBytes statics = new StaticBytes(sim.paramBytes, sim.trainableBytes, sim.bufferBytes, sim.inputBytes,
                 sim.targetBytes);
-        InferencePeak inference = inference(shaped, setup);
+        InferencePeak inference = inference(shaped, setup, block);
         return new MemoryPlan(setup, statics, steps[0], steps[1], sim.savedBytes, sim.savedByModule,
                 sim.savedByDType, sim.savedByNode, inference, !g.unknownRules.isEmpty(), warnings, sim.timeline);
     }
@@ -61,27 +69,40 @@ public final class MemoryPlanner {
      * allocate nothing. The peak is reported beyond parameters and buffers, inputs included.
      */
     public InferencePeak inference(ShapedGraph shaped, TrainingSetup setup) {
+        return inference(shaped, setup, LongUnaryOperator.identity());
+    }
+
+    /** Inference with allocator rounding (see {@link #plan(ShapedGraph, TrainingSetup, LongUnaryOperator)}). */
+    public InferencePeak inference(ShapedGraph shaped, TrainingSetup setup, LongUnaryOperator block) {
         PlanGraph g = new PlanGraph(shaped, setup, registry, false);
         Set<String> outputSet = new HashSet<>(g.outputs);
         Map<String, long[]> storeOf = new HashMap<>(); // value -> {bytes, refs}; shared array for aliases
         Map<long[], Boolean> liveStores = new IdentityHashMap<>();
         long inputs = 0;
         for (String in : g.inputs) {
-            inputs += g.bytes(in);
+            inputs += rounded(block, g.bytes(in));
         }
         long live = inputs;
         long peak = inputs;
         String at = "";
         String scope = "";
-        for (Node n : g.nodes) {
+        Map<Integer, List<long[]>> releaseAfter = new HashMap<>();
+        for (int index = 0; index < g.nodes.size(); index++) {
+            Node n = g.nodes.get(index);
             long copies = 0;
-            if (g.autocastNodes.contains(n)) {
+            DType castTo = g.castInputsTo.get(n);
+            if (castTo != null) {
                 for (String in : n.inputs()) {
                     TensorType t = in.isEmpty() ? null : g.types.get(in);
-                    if (t != null && t.dtype() == DType.FLOAT) {
-                        copies += g.lowPrecision().bytesFor(t.numel().orElse(0));
+                    if (t != null && t.dtype().isFloatingPoint() && t.dtype() != castTo && t.numel().orElse(0) > 1) {
+                        copies += rounded(block, castTo.bytesFor(t.numel().orElse(0)));
                     }
                 }
+            }
+            if (n.opType().equals("MaxPool") && n.outputs().size() == 1) {
+                // max_pool2d without grad still runs max_pool2d_with_indices and drops the int64 indices
+                TensorType o = g.types.get(n.outputs().get(0));
+                copies += o == null ? 0 : rounded(block, DType.INT64.bytesFor(o.numel().orElse(0)));
             }
             List<long[]> dead = new ArrayList<>();
             for (String out : n.outputs()) {
@@ -91,16 +112,21 @@ public final class MemoryPlanner {
                 int holds = g.uses.getOrDefault(out, 0) + (outputSet.contains(out) ? 1 : 0);
                 long[] s;
                 String src = g.aliasOf.get(out);
-                if (g.phantom.contains(out)) {
-                    s = new long[] {0, 0};
-                } else if (src != null && storeOf.containsKey(src)) {
+                if (g.phantom.contains(out) || (src != null && !storeOf.containsKey(src))) {
+                    s = new long[] {0, 0}; // a view of a weight or constant: no storage of its own
+                } else if (src != null) {
                     s = storeOf.get(src);
                 } else {
-                    s = new long[] {g.bytes(out), 0};
+                    s = new long[] {rounded(block, g.bytes(out)), 0};
                     live += s[0];
                     liveStores.put(s, true);
                 }
                 s[1] += holds;
+                Integer until = g.heldUntil.get(out);
+                if (until != null) {
+                    s[1]++;
+                    releaseAfter.computeIfAbsent(until, k -> new ArrayList<>()).add(s);
+                }
                 storeOf.put(out, s);
                 if (holds == 0) {
                     dead.add(s);
@@ -110,6 +136,15 @@ public final class MemoryPlanner {
                 peak = live + copies;
                 at = n.name();
                 scope = n.scope();
+                if (TRACE) {
+                    StringBuilder sb = new StringBuilder("TRACE inference peak " + peak + " at " + at + ":");
+                    storeOf.forEach((v, st) -> {
+                        if (liveStores.containsKey(st) && st[0] > 100_000) {
+                            sb.append("\n   ").append(v).append(' ').append(st[0]).append(" refs ").append(st[1]);
+                        }
+                    });
+                    System.out.println(sb);
+                }
             }
             for (String in : new LinkedHashSet<>(n.inputs())) {
                 long[] s = in.isEmpty() ? null : storeOf.get(in);
@@ -122,11 +157,20 @@ public final class MemoryPlanner {
                     live -= s[0];
                 }
             }
+            for (long[] s : releaseAfter.getOrDefault(index, List.of())) {
+                if (--s[1] <= 0 && liveStores.remove(s) != null) {
+                    live -= s[0];
+                }
+            }
         }
         long outputs = 0;
         for (String out : g.outputs) {
             outputs += g.bytes(out);
         }
         return new InferencePeak(peak, inputs, outputs, at, scope);
+    }
+
+    private static long rounded(LongUnaryOperator block, long bytes) {
+        return bytes == 0 ? 0 : block.applyAsLong(bytes);
     }
 }

@@ -73,8 +73,10 @@ final class PlanGraph {
     final Map<String, String> aliasOf = new HashMap<>();
     /** Outputs PyTorch never allocates (BatchNorm's running-stat outputs, Dropout's mask output). */
     final Set<String> phantom = new HashSet<>();
-    /** Nodes whose inputs autocast copies to the lower precision. */
-    final Set<Node> autocastNodes = new HashSet<>();
+    /** Nodes whose floating inputs are copied to another precision first, and that precision. */
+    final Map<Node, DType> castInputsTo = new HashMap<>();
+    /** Nodes of an unfused attention (math path): under autocast on CPU it upcasts q, k, v to float32. */
+    final Set<Node> attentionMath = new HashSet<>();
     final Map<Node, List<Saved>> saved = new HashMap<>();
     final Set<Node> inGraph = new HashSet<>();
     final Set<String> unknownRules = new TreeSet<>();
@@ -82,7 +84,13 @@ final class PlanGraph {
     final boolean train;
 
     private final OpRegistry registry;
-    private int synthetic;
+    final Set<Node> forcedDropout = new HashSet<>();
+    /** Checkpointed modules: [first, last] node index each, and each node's segment. */
+    final List<int[]> segments = new ArrayList<>();
+    final List<String> segmentModule = new ArrayList<>();
+    final Map<Node, Integer> segmentOf = new HashMap<>();
+    /** Value → index of the node after which Python's references to it end (module-call liveness). */
+    final Map<String, Integer> heldUntil = new HashMap<>();
 
     PlanGraph(ShapedGraph shaped, TrainingSetup setup, OpRegistry registry, boolean train) {
         this.shaped = shaped;
@@ -99,17 +107,18 @@ final class PlanGraph {
             outputs.add(out.name());
         }
         keepLiveNodes();
-        fuseErfGelu();
-        if (train) {
-            mapAttention();
-        }
+        ExportPatterns patterns = new ExportPatterns(this);
+        patterns.fuseErfGelu();
+        patterns.mapAttention();
         index();
         runtimeTypes();
         if (train) {
             propagateRequiresGrad();
         }
         aliasesAndPhantoms();
+        moduleLiveness();
         if (train) {
+            checkpointSegments();
             computeSaves();
         }
     }
@@ -217,7 +226,7 @@ final class PlanGraph {
         }
     }
 
-    private Map<String, List<Node>> consumers() {
+    Map<String, List<Node>> consumers() {
         Map<String, List<Node>> c = new HashMap<>();
         for (Node n : nodes) {
             for (String in : new LinkedHashSet<>(n.inputs())) {
@@ -230,7 +239,7 @@ final class PlanGraph {
     }
 
     /** True for a value no node computes from a real input or a trainable weight (a constant). */
-    private boolean isConstant(String v) {
+    boolean isConstant(String v) {
         if (v.isEmpty() || shaped.values().containsKey(v)) {
             return true;
         }
@@ -249,236 +258,9 @@ final class PlanGraph {
         return !prod.containsKey(v);
     }
 
-    // ---- exporter decompositions ------------------------------------------------------------------
-
-    /**
-     * {@code x * 0.5 * (1 + erf(x / √2))}, as the legacy exporter writes {@code nn.GELU}: PyTorch ran one
-     * GELU kernel that saves x (bert's fixture saves 1× the input, not the 3× the pieces would).
-     */
-    private void fuseErfGelu() {
-        Map<String, List<Node>> cons = consumers();
-        Map<String, Node> prod = new HashMap<>();
-        for (Node n : nodes) {
-            for (String o : n.outputs()) {
-                prod.put(o, n);
-            }
-        }
-        Set<Node> removed = new HashSet<>();
-        Map<Node, Node> replaced = new HashMap<>();
-        for (Node erf : nodes) {
-            if (!erf.opType().equals("Erf")) {
-                continue;
-            }
-            Node div = prod.get(erf.input(0));
-            if (div == null || !(div.opType().equals("Div") || div.opType().equals("Mul")) || !isConstant(div.input(1))) {
-                continue;
-            }
-            String x = div.input(0);
-            Node add = sole(cons, erf.outputs().get(0));
-            if (add == null || !add.opType().equals("Add")) {
-                continue;
-            }
-            Node mul = sole(cons, add.outputs().get(0));
-            if (mul == null || !mul.opType().equals("Mul")) {
-                continue;
-            }
-            List<Node> chain = new ArrayList<>(List.of(div, erf, add, mul));
-            String other = mul.input(0).equals(add.outputs().get(0)) ? mul.input(1) : mul.input(0);
-            Node last;
-            if (other.equals(x)) {
-                last = sole(cons, mul.outputs().get(0));
-                if (last == null || !last.opType().equals("Mul")) {
-                    continue;
-                }
-                chain.add(last);
-            } else {
-                Node half = prod.get(other);
-                if (half == null || !half.opType().equals("Mul") || !half.inputs().contains(x)
-                        || cons.getOrDefault(other, List.of()).size() != 1) {
-                    continue;
-                }
-                chain.add(0, half);
-                last = mul;
-            }
-            if (cons.getOrDefault(div.outputs().get(0), List.of()).size() != 1) {
-                continue;
-            }
-            Node gelu = new Node(div.name() + "#gelu", "Gelu", DOMAIN, List.of(x), List.of(last.outputs().get(0)),
-                    Map.of(), Map.of(), div.scope());
-            removed.addAll(chain);
-            replaced.put(chain.get(0), gelu);
-        }
-        if (removed.isEmpty()) {
-            return;
-        }
-        List<Node> out = new ArrayList<>();
-        for (Node n : nodes) {
-            if (replaced.containsKey(n)) {
-                out.add(replaced.get(n));
-            } else if (!removed.contains(n)) {
-                out.add(n);
-            }
-        }
-        nodes.clear();
-        nodes.addAll(out);
-    }
-
-    /**
-     * Attention written out as MatMul → [scale] → [+mask] → Softmax → [safe-softmax Where] → [Dropout] →
-     * MatMul. Where PyTorch ran a fused kernel (FUSED mode on CUDA, or on CPU without dropout) the
-     * pattern becomes one {@code modelmeter:Attention} node; otherwise (CPU with dropout, or MATH) the
-     * math path runs, which is the written-out ops — plus the dropout some exporters drop.
-     */
-    private void mapAttention() {
-        boolean modelHasDropout = nodes.stream().anyMatch(n -> n.opType().equals("Dropout") && dropoutActive(n));
-        Map<String, List<Node>> cons = consumers();
-        Map<String, Node> prod = new HashMap<>();
-        for (Node n : nodes) {
-            for (String o : n.outputs()) {
-                prod.put(o, n);
-            }
-        }
-        Map<Node, List<Node>> insertAfter = new HashMap<>();
-        Map<Node, Node> replaceWith = new HashMap<>();
-        Set<Node> removed = new HashSet<>();
-        Map<Node, Node> rewired = new HashMap<>();
-        for (Node softmax : nodes) {
-            if (!softmax.opType().equals("Softmax")) {
-                continue;
-            }
-            List<Node> interior = new ArrayList<>();
-            // backwards: [Add mask] [Div/Mul scale] MatMul
-            String cur = softmax.input(0);
-            Node mm1 = null;
-            for (int hops = 0; hops < 4; hops++) {
-                Node p = prod.get(cur);
-                if (p == null || cons.getOrDefault(cur, List.of()).size() != 1) {
-                    break;
-                }
-                if (p.opType().equals("MatMul")) {
-                    mm1 = p;
-                    break;
-                }
-                if (!(p.opType().equals("Add") || p.opType().equals("Div") || p.opType().equals("Mul")
-                        || p.opType().equals("Where"))) {
-                    break;
-                }
-                interior.add(p);
-                cur = p.opType().equals("Where") ? p.input(2)
-                        : dependsOnMatMul(p.input(0), prod) ? p.input(0) : p.input(1);
-            }
-            if (mm1 == null || weights.containsKey(mm1.input(1)) || weights.containsKey(mm1.input(0))) {
-                continue;
-            }
-            // forwards: [IsNaN/Where] [Dropout] MatMul
-            String p = softmax.outputs().get(0);
-            List<Node> after = new ArrayList<>();
-            List<Node> pc = cons.getOrDefault(p, List.of());
-            if (pc.size() == 2) {
-                Node where = pc.stream().filter(n -> n.opType().equals("Where")).findFirst().orElse(null);
-                Node isnan = pc.stream().filter(n -> n.opType().equals("IsNaN")).findFirst().orElse(null);
-                if (where == null || isnan == null) {
-                    continue;
-                }
-                after.add(isnan);
-                after.add(where);
-                p = where.outputs().get(0);
-            }
-            Node next = sole(cons, p);
-            Node dropout = null;
-            if (next != null && next.opType().equals("Dropout")) {
-                dropout = next;
-                after.add(dropout);
-                p = dropout.outputs().get(0);
-                next = sole(cons, p);
-            }
-            if (next == null || !next.opType().equals("MatMul") || !next.input(0).equals(p)) {
-                continue;
-            }
-            Node mm2 = next;
-            boolean dropoutOn = dropout != null ? dropoutActive(dropout)
-                    : setup.attentionDropout() != null ? setup.attentionDropout() : modelHasDropout;
-            boolean fused = setup.attention() == TrainingSetup.AttentionMode.FUSED
-                    && (setup.backend() == AutogradContext.Backend.CUDA || !dropoutOn);
-            if (fused) {
-                String q = mm1.input(0);
-                String k = mm1.input(1);
-                List<Node> scales = new ArrayList<>();
-                q = unscale(q, prod, cons, scales);
-                k = unscale(k, prod, cons, scales);
-                Node att = new Node(softmax.name() + "#sdpa", "Attention", DOMAIN, List.of(q, k, mm2.input(1)),
-                        List.of(mm2.outputs().get(0)), Map.of(), Map.of(), softmax.scope());
-                removed.addAll(scales);
-                removed.add(mm1);
-                removed.addAll(interior);
-                removed.add(softmax);
-                removed.addAll(after);
-                replaceWith.put(mm2, att);
-                warnings.add("attention at '" + softmax.scope() + "' planned as a fused SDPA kernel"
-                        + (dropoutOn ? " with dropout" : ""));
-            } else if (dropout == null && dropoutOn) {
-                String dropped = p + "#dropout";
-                Node d = new Node(softmax.name() + "#dropout", "Dropout", DOMAIN, List.of(p), List.of(dropped),
-                        Map.of(), Map.of(), softmax.scope());
-                insertAfter.computeIfAbsent(prod.get(p), x -> new ArrayList<>()).add(d);
-                List<String> ins = new ArrayList<>(mm2.inputs());
-                ins.set(0, dropped);
-                rewired.put(mm2, new Node(mm2.name(), mm2.opType(), mm2.domain(), ins, mm2.outputs(),
-                        mm2.attributes(), mm2.metadata(), mm2.scope()));
-                synthetic++;
-            }
-        }
-        if (replaceWith.isEmpty() && insertAfter.isEmpty()) {
-            return;
-        }
-        if (!insertAfter.isEmpty()) {
-            warnings.add(synthetic + " attention block(s) have no Dropout in the export: planned with the attention"
-                    + " dropout PyTorch applies in training (math path on CPU); see TrainingSetup.attentionDropout");
-        }
-        List<Node> out = new ArrayList<>();
-        for (Node n : nodes) {
-            if (removed.contains(n)) {
-                continue;
-            }
-            out.add(replaceWith.getOrDefault(n, rewired.getOrDefault(n, n)));
-            for (Node extra : insertAfter.getOrDefault(n, List.of())) {
-                out.add(extra);
-            }
-        }
-        nodes.clear();
-        nodes.addAll(out);
-    }
-
-    private boolean dependsOnMatMul(String v, Map<String, Node> prod) {
-        Node p = prod.get(v);
-        for (int i = 0; i < 4 && p != null; i++) {
-            if (p.opType().equals("MatMul")) {
-                return true;
-            }
-            p = prod.get(p.input(0));
-        }
-        return false;
-    }
-
-    /** Steps back over a multiplication by a constant scale feeding only the attention product. */
-    private String unscale(String v, Map<String, Node> prod, Map<String, List<Node>> cons, List<Node> scales) {
-        Node p = prod.get(v);
-        if (p != null && (p.opType().equals("Mul") || p.opType().equals("Div")) && isConstant(p.input(1))
-                && cons.getOrDefault(v, List.of()).size() == 1) {
-            scales.add(p);
-            return p.input(0);
-        }
-        return v;
-    }
-
-    private static Node sole(Map<String, List<Node>> cons, String v) {
-        List<Node> c = cons.getOrDefault(v, List.of());
-        return c.size() == 1 ? c.get(0) : null;
-    }
-
     /** A Dropout runs in training unless its ratio is a known 0 or its training_mode a known false. */
     boolean dropoutActive(Node n) {
-        if (n.domain().equals(DOMAIN)) {
+        if (n.domain().equals(DOMAIN) || forcedDropout.contains(n)) {
             return true;
         }
         TensorValue ratio = shaped.values().get(n.input(1));
@@ -540,9 +322,20 @@ final class PlanGraph {
             return declared;
         }
         String op = n.qualifiedOpType();
+        if (attentionMath.contains(n) && setup.backend() == AutogradContext.Backend.CPU) {
+            // scaled_dot_product_attention is autocast to bf16, but its CPU math path computes in float32
+            castInputsTo.put(n, DType.FLOAT);
+            return DType.FLOAT;
+        }
         if (AUTOCAST_LOW.contains(op)) {
-            autocastNodes.add(n);
+            castInputsTo.put(n, lowPrecision());
             return lowPrecision();
+        }
+        if (op.equals("Add")) {
+            String mm = linearOfBias(n);
+            if (mm != null && types.containsKey(mm)) {
+                return types.get(mm).dtype(); // addmm: the bias joins the matmul's precision
+            }
         }
         if (setup.backend() == AutogradContext.Backend.CUDA && AUTOCAST_FP32_CUDA.contains(op)) {
             return DType.FLOAT;
@@ -631,6 +424,10 @@ final class PlanGraph {
                 }
                 continue;
             }
+            if (op.equals("Gather") && !weights.containsKey(n.input(0)) && isScalarIndex(n.input(1))) {
+                aliasOf.put(out0, n.input(0)); // x[:, i] is a select: a view
+                continue;
+            }
             if (op.equals("Where") && isSafeSoftmax(n)) {
                 aliasOf.put(out0, n.input(2)); // _safe_softmax is one kernel: its output is the softmax's
                 continue;
@@ -640,21 +437,31 @@ final class PlanGraph {
                 aliasOf.put(out0, n.input(0));
                 continue;
             }
-            if (op.equals("Add") && n.inputs().size() == 2) {
+            if (op.equals("Add")) {
                 // Linear exported as MatMul + Add(bias): PyTorch's addmm writes one tensor
-                for (int b = 0; b < 2; b++) {
-                    String bias = n.input(b);
-                    String mm = n.input(1 - b);
-                    Node p = producerOf(mm);
-                    if (isParam(bias) && weights.get(bias).dims().size() == 1 && p != null
-                            && (p.opType().equals("MatMul") || p.opType().equals("Conv"))
-                            && cons.getOrDefault(mm, List.of()).size() == 1 && !outputs.contains(mm)) {
-                        aliasOf.put(out0, mm);
-                        break;
-                    }
+                String mm = linearOfBias(n);
+                if (mm != null && cons.getOrDefault(mm, List.of()).size() == 1 && !outputs.contains(mm)) {
+                    aliasOf.put(out0, mm);
                 }
             }
         }
+    }
+
+    /** For {@code Add(bias, MatMul(..))} with a 1-D parameter bias: the matmul's output, else null. */
+    private String linearOfBias(Node add) {
+        if (!add.opType().equals("Add") || add.inputs().size() != 2) {
+            return null;
+        }
+        for (int b = 0; b < 2; b++) {
+            String bias = add.input(b);
+            String mm = add.input(1 - b);
+            Node p = producerOf(mm);
+            if (isParam(bias) && weights.get(bias).dims().size() == 1 && p != null
+                    && (p.opType().equals("MatMul") || p.opType().equals("Conv"))) {
+                return mm;
+            }
+        }
+        return null;
     }
 
     private Node producerOf(String v) {
@@ -664,6 +471,12 @@ final class PlanGraph {
             }
         }
         return null;
+    }
+
+    private boolean isScalarIndex(String v) {
+        TensorValue known = shaped.values().get(v);
+        TensorType t = shaped.tensor(v);
+        return known != null && t != null && t.shape() != null && t.shape().rank() == 0;
     }
 
     private boolean isSafeSoftmax(Node where) {
@@ -698,6 +511,94 @@ final class PlanGraph {
                 "Selu", "Celu", "Pow").contains(op);
     }
 
+    // ---- Python references ----------------------------------------------------------------------
+
+    /**
+     * A tensor passed into a module call stays referenced by the caller's frame until that call returns
+     * ({@code x = self.layer1(x)} holds the old x while layer1 runs; a block keeps its input for the
+     * residual). So a value lives until the last node of the outermost module, among those its consumer
+     * runs in, that its producer is not part of. The module boundaries come from the node scopes.
+     */
+    private void moduleLiveness() {
+        Map<String, Integer> lastOfModule = new HashMap<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            String[] path = path(nodes.get(i).scope());
+            StringBuilder prefix = new StringBuilder();
+            for (String part : path) {
+                prefix.append(prefix.length() == 0 ? "" : ".").append(part);
+                lastOfModule.put(prefix.toString(), i);
+            }
+        }
+        Map<String, String> producerScope = new HashMap<>();
+        for (Node n : nodes) {
+            for (String o : n.outputs()) {
+                producerScope.put(o, n.scope());
+            }
+        }
+        for (int i = 0; i < nodes.size(); i++) {
+            Node c = nodes.get(i);
+            String[] cp = path(c.scope());
+            for (String v : new LinkedHashSet<>(c.inputs())) {
+                if (v.isEmpty() || weights.containsKey(v)) {
+                    continue;
+                }
+                String[] pp = path(producerScope.getOrDefault(v, ""));
+                int k = 0;
+                while (k < pp.length && k < cp.length && pp[k].equals(cp[k])) {
+                    k++;
+                }
+                if (k >= cp.length) {
+                    continue; // consumed in the producer's own module (or an enclosing one): plain dataflow
+                }
+                String module = String.join(".", java.util.Arrays.copyOf(cp, k + 1));
+                int until = lastOfModule.getOrDefault(module, i);
+                if (until > i) {
+                    heldUntil.merge(v, until, Math::max);
+                }
+            }
+        }
+    }
+
+    /**
+     * Modules whose scope matches the checkpoint regex (the outermost matching prefix of each node's
+     * scope): each contiguous run of their nodes is one {@code torch.utils.checkpoint} call.
+     */
+    private void checkpointSegments() {
+        Pattern p = setup.checkpointPattern();
+        if (p == null) {
+            return;
+        }
+        String current = null;
+        for (int i = 0; i < nodes.size(); i++) {
+            String module = null;
+            String[] parts = path(nodes.get(i).scope());
+            for (int k = 1; k <= parts.length && module == null; k++) {
+                String prefix = String.join(".", java.util.Arrays.copyOf(parts, k));
+                if (p.matcher(prefix).matches()) {
+                    module = prefix;
+                }
+            }
+            if (module == null) {
+                current = null;
+                continue;
+            }
+            if (!module.equals(current)) {
+                segments.add(new int[] {i, i});
+                segmentModule.add(module);
+                current = module;
+            }
+            segments.get(segments.size() - 1)[1] = i;
+            segmentOf.put(nodes.get(i), segments.size() - 1);
+        }
+        if (segments.isEmpty()) {
+            warnings.add("--checkpoint '" + setup.checkpoint() + "' matches no module scope");
+        }
+    }
+
+    private static String[] path(String scope) {
+        return scope == null || scope.isEmpty() ? new String[0] : scope.split("\\.");
+    }
+
     // ---- saved for backward -------------------------------------------------------------------------
 
     private void computeSaves() {
@@ -722,6 +623,10 @@ final class PlanGraph {
             List<TensorType> outs = new ArrayList<>();
             for (String out : n.outputs()) {
                 outs.add(out.isEmpty() ? null : types.get(out));
+            }
+            if (n.opType().equals("Where") && n.input(2).equals(aliasOf.get(n.outputs().get(0)))) {
+                saved.put(n, List.of()); // part of _safe_softmax, which saves only the softmax output
+                continue;
             }
             if (n.opType().equals("Dropout") && !dropoutActive(n)) {
                 saved.put(n, List.of());

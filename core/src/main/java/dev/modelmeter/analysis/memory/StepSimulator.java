@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Simulates PyTorch's eager training loop over a {@link PlanGraph}, storage by storage:
@@ -90,17 +91,21 @@ final class StepSimulator {
     long inputBytes;
     long targetBytes;
 
-    StepSimulator(PlanGraph g) {
+    /** Bytes a tensor of n bytes takes from the allocator (identity for the graph's own figure). */
+    private final java.util.function.LongUnaryOperator block;
+
+    StepSimulator(PlanGraph g, java.util.function.LongUnaryOperator block) {
         this.g = g;
         this.setup = g.setup;
+        this.block = block;
     }
 
     // ---- accounting -------------------------------------------------------------------------------
 
     private Store alloc(long bytes, DType dtype, Cat cat, boolean permanent) {
-        Store s = new Store(bytes, dtype, cat, permanent);
-        live += bytes;
-        byCat[cat.ordinal()] += bytes;
+        Store s = new Store(bytes == 0 ? 0 : block.applyAsLong(bytes), dtype, cat, permanent);
+        live += s.bytes;
+        byCat[cat.ordinal()] += s.bytes;
         return s;
     }
 
@@ -198,7 +203,9 @@ final class StepSimulator {
             if (role == InitializerRole.CONSTANT) {
                 bytes = 0; // shape constants and scalars: the exporter's, not PyTorch's tensors
             }
-            storeOf.put(e.getKey(), alloc(bytes, t.dtype(), cat, true));
+            Store st = alloc(bytes, t.dtype(), cat, true);
+            storeOf.put(e.getKey(), st);
+            bytes = st.bytes;
             if (role == InitializerRole.PARAMETER) {
                 paramBytes += bytes;
                 if (g.trainable.contains(e.getKey())) {
@@ -209,16 +216,15 @@ final class StepSimulator {
             }
         }
         for (String in : g.inputs) {
-            long b = g.bytes(in);
-            inputBytes += b;
             TensorType t = g.types.get(in);
-            storeOf.put(in, alloc(b, t == null ? DType.FLOAT : t.dtype(), Cat.INPUTS, true));
+            Store st = alloc(g.bytes(in), t == null ? DType.FLOAT : t.dtype(), Cat.INPUTS, true);
+            inputBytes += st.bytes;
+            storeOf.put(in, st);
         }
         if (crossEntropy()) {
             TensorType logits = g.types.get(g.outputs.get(0));
             long rows = rows(logits);
-            targetBytes = DType.INT64.bytesFor(rows);
-            alloc(targetBytes, DType.INT64, Cat.INPUTS, true);
+            targetBytes = alloc(DType.INT64.bytesFor(rows), DType.INT64, Cat.INPUTS, true).bytes;
         }
     }
 
@@ -281,35 +287,16 @@ final class StepSimulator {
         List<Store> outputsHeld = new ArrayList<>();
         autocastWeightCopies.clear();
         Set<String> outputSet = new HashSet<>(g.outputs);
-        for (Node n : g.nodes) {
+        Map<Integer, List<Store>> releaseAfter = new HashMap<>();
+        for (int index = 0; index < g.nodes.size(); index++) {
+            Node n = g.nodes.get(index);
             // autocast copies of float32 inputs of matmul-like ops
             Map<Integer, Store> casts = new HashMap<>();
             List<Store> dropAfter = new ArrayList<>();
-            if (g.autocastNodes.contains(n)) {
-                for (int j = 0; j < n.inputs().size(); j++) {
-                    String in = n.input(j);
-                    TensorType t = in.isEmpty() ? null : g.types.get(in);
-                    Store src = storeOf.get(in);
-                    if (t == null || src == null || t.dtype() != DType.FLOAT) {
-                        continue;
-                    }
-                    long bytes = g.lowPrecision().bytesFor(t.numel().orElse(0));
-                    if (src.cat == Cat.WEIGHTS) {
-                        // autocast caches the cast of a leaf weight for the whole forward
-                        Store copy = autocastWeightCopies.get(src);
-                        if (copy == null) {
-                            copy = alloc(bytes, g.lowPrecision(), Cat.ACT, false);
-                            hold(copy, 1);
-                            autocastWeightCopies.put(src, copy);
-                        }
-                        casts.put(j, copy);
-                    } else {
-                        Store copy = alloc(bytes, g.lowPrecision(), Cat.ACT, false);
-                        hold(copy, 1);
-                        casts.put(j, copy);
-                        dropAfter.add(copy);
-                    }
-                }
+            castInputs(n, storeOf::get, casts, dropAfter);
+            int segment = g.segmentOf.getOrDefault(n, -1);
+            if (segment >= 0 && g.segments.get(segment)[0] == index) {
+                keepCheckpointInputs(segment);
             }
             List<Store> deadOutputs = new ArrayList<>();
             for (String out : n.outputs()) {
@@ -320,14 +307,21 @@ final class StepSimulator {
                 Store s;
                 if (g.phantom.contains(out)) {
                     s = alloc(0, DType.FLOAT, Cat.ACT, false);
-                } else if (g.aliasOf.containsKey(out) && storeOf.containsKey(g.aliasOf.get(out))) {
-                    s = storeOf.get(g.aliasOf.get(out));
+                } else if (g.aliasOf.containsKey(out)) {
+                    Store src = storeOf.get(g.aliasOf.get(out));
+                    // a view of a constant the plan does not track holds no storage of its own
+                    s = src != null ? src : alloc(0, DType.FLOAT, Cat.ACT, false);
                 } else {
                     TensorType t = g.types.get(out);
                     s = alloc(g.bytes(out), t == null ? DType.FLOAT : t.dtype(), Cat.ACT, false);
                 }
                 storeOf.put(out, s);
                 hold(s, holds);
+                Integer until = g.heldUntil.get(out);
+                if (until != null) {
+                    hold(s, 1);
+                    releaseAfter.computeIfAbsent(until, k -> new ArrayList<>()).add(s);
+                }
                 if (outputSet.contains(out)) {
                     outputsHeld.add(s);
                 }
@@ -336,26 +330,8 @@ final class StepSimulator {
                 }
             }
             mark(n.name(), n.scope());
-            // what this node keeps for backward
-            List<Store> keeps = new ArrayList<>();
-            for (Saved sv : g.saved.getOrDefault(n, List.of())) {
-                Store s = resolve(n, sv, casts);
-                if (s == null || s.cat == Cat.WEIGHTS || s.cat == Cat.BUFFERS || s.bytes == 0) {
-                    continue;
-                }
-                if (keeps.stream().anyMatch(k -> k == s)) {
-                    continue;
-                }
-                addSaver(s);
-                keeps.add(s);
-                if (recordSaves && everSaved.add(s)) {
-                    savedBytes += s.bytes;
-                    String module = n.scope().isEmpty() ? "" : n.scope();
-                    savedByModule.merge(module, s.bytes, Long::sum);
-                    savedByDType.merge(s.dtype.displayName(), s.bytes, Long::sum);
-                    savedByNode.merge(n.name(), s.bytes, Long::sum);
-                }
-            }
+            // what this node keeps for backward (a checkpointed module keeps only its inputs)
+            List<Store> keeps = segment >= 0 ? List.of() : keepForBackward(n, casts, storeOf::get, recordSaves);
             savedBy.put(n, keeps);
             for (Store s : dropAfter) {
                 release(s);
@@ -370,6 +346,9 @@ final class StepSimulator {
                     free(s);
                 }
             }
+            for (Store s : releaseAfter.getOrDefault(index, List.of())) {
+                release(s);
+            }
         }
         for (Store copy : autocastWeightCopies.values()) {
             release(copy);
@@ -377,10 +356,161 @@ final class StepSimulator {
         return outputsHeld;
     }
 
-    private Store resolve(Node n, Saved sv, Map<Integer, Store> casts) {
+    /** Copies a node's floating inputs to the precision it computes in (autocast); weights' copies cached. */
+    private void castInputs(Node n, Function<String, Store> lookup, Map<Integer, Store> casts, List<Store> dropAfter) {
+        DType castTo = g.castInputsTo.get(n);
+        if (castTo == null) {
+            return;
+        }
+        for (int j = 0; j < n.inputs().size(); j++) {
+            String in = n.input(j);
+            TensorType t = in.isEmpty() ? null : g.types.get(in);
+            Store src = lookup.apply(in);
+            if (t == null || src == null || !t.dtype().isFloatingPoint() || t.dtype() == castTo
+                    || t.numel().orElse(0) <= 1) {
+                continue;
+            }
+            long bytes = castTo.bytesFor(t.numel().orElse(0));
+            if (src.cat == Cat.WEIGHTS) {
+                // autocast caches the cast of a leaf weight for the whole forward
+                Store copy = autocastWeightCopies.get(src);
+                if (copy == null || !copy.live) {
+                    copy = alloc(bytes, castTo, Cat.ACT, false);
+                    hold(copy, 1);
+                    autocastWeightCopies.put(src, copy);
+                    if (phase == Phase.BACKWARD) {
+                        dropAfter.add(copy); // a recomputation's copy: no forward-long cache
+                    }
+                }
+                casts.put(j, copy);
+            } else {
+                Store copy = alloc(bytes, castTo, Cat.ACT, false);
+                hold(copy, 1);
+                casts.put(j, copy);
+                dropAfter.add(copy);
+            }
+        }
+    }
+
+    /** Holds what the node's autograd rule saves; counts each storage once in the saved figures. */
+    private List<Store> keepForBackward(Node n, Map<Integer, Store> casts, Function<String, Store> lookup,
+                                        boolean record) {
+        List<Store> keeps = new ArrayList<>();
+        for (Saved sv : g.saved.getOrDefault(n, List.of())) {
+            Store s = resolve(n, sv, casts, lookup);
+            if (s == null || s.cat == Cat.WEIGHTS || s.cat == Cat.BUFFERS || s.bytes == 0) {
+                continue;
+            }
+            if (keeps.stream().anyMatch(k -> k == s)) {
+                continue;
+            }
+            addSaver(s);
+            keeps.add(s);
+            if (record) {
+                recordSaved(s, n.scope(), n.name());
+            }
+        }
+        return keeps;
+    }
+
+    private void recordSaved(Store s, String scope, String node) {
+        if (everSaved.add(s)) {
+            savedBytes += s.bytes;
+            savedByModule.merge(scope, s.bytes, Long::sum);
+            savedByDType.merge(s.dtype.displayName(), s.bytes, Long::sum);
+            savedByNode.merge(node, s.bytes, Long::sum);
+        }
+    }
+
+    // ---- activation checkpointing -------------------------------------------------------------------
+
+    private final Map<Integer, List<Store>> checkpointKeeps = new HashMap<>();
+
+    /** {@code torch.utils.checkpoint}: the module's inputs are all it keeps from the forward. */
+    private void keepCheckpointInputs(int segment) {
+        int[] range = g.segments.get(segment);
+        Set<String> inside = new HashSet<>();
+        List<Store> keeps = new ArrayList<>();
+        for (int i = range[0]; i <= range[1]; i++) {
+            Node n = g.nodes.get(i);
+            for (String in : n.inputs()) {
+                Store s = in.isEmpty() || inside.contains(in) ? null : storeOf.get(in);
+                if (s != null && s.cat != Cat.WEIGHTS && s.cat != Cat.BUFFERS && s.bytes > 0
+                        && keeps.stream().noneMatch(k -> k == s)) {
+                    addSaver(s);
+                    keeps.add(s);
+                    if (recordSaves) {
+                        recordSaved(s, g.segmentModule.get(segment), g.nodes.get(range[0]).name());
+                    }
+                }
+            }
+            inside.addAll(n.outputs());
+        }
+        checkpointKeeps.put(segment, keeps);
+    }
+
+    /**
+     * Backward reached a checkpointed module: its forward runs again, this time keeping what each node
+     * saves; outputs nothing inside needs are freed as soon as they are produced.
+     */
+    private void recompute(int segment) {
+        int[] range = g.segments.get(segment);
+        Map<String, Store> local = new HashMap<>();
+        Map<String, Integer> usesInside = new HashMap<>();
+        for (int i = range[0]; i <= range[1]; i++) {
+            for (String in : new LinkedHashSet<>(g.nodes.get(i).inputs())) {
+                usesInside.merge(in, 1, Integer::sum);
+            }
+        }
+        Function<String, Store> lookup = v -> local.containsKey(v) ? local.get(v) : storeOf.get(v);
+        for (int i = range[0]; i <= range[1]; i++) {
+            Node n = g.nodes.get(i);
+            Map<Integer, Store> casts = new HashMap<>();
+            List<Store> dropAfter = new ArrayList<>();
+            castInputs(n, lookup, casts, dropAfter);
+            List<Store> dead = new ArrayList<>();
+            for (String out : n.outputs()) {
+                if (out.isEmpty()) {
+                    continue;
+                }
+                Store s;
+                String src = g.aliasOf.get(out);
+                if (g.phantom.contains(out)) {
+                    s = alloc(0, DType.FLOAT, Cat.ACT, false);
+                } else if (src != null) {
+                    Store from = lookup.apply(src);
+                    s = from != null ? from : alloc(0, DType.FLOAT, Cat.ACT, false);
+                } else {
+                    TensorType t = g.types.get(out);
+                    s = alloc(g.bytes(out), t == null ? DType.FLOAT : t.dtype(), Cat.ACT, false);
+                }
+                local.put(out, s);
+                int holds = usesInside.getOrDefault(out, 0);
+                hold(s, holds);
+                if (holds == 0) {
+                    dead.add(s);
+                }
+            }
+            mark(n.name() + " (recompute)", n.scope());
+            savedBy.put(n, keepForBackward(n, casts, lookup, false));
+            dropAfter.forEach(this::release);
+            for (String in : new LinkedHashSet<>(n.inputs())) {
+                if (local.containsKey(in)) {
+                    release(local.get(in));
+                }
+            }
+            for (Store s : dead) {
+                if (s.refs <= 0) {
+                    free(s);
+                }
+            }
+        }
+    }
+
+    private Store resolve(Node n, Saved sv, Map<Integer, Store> casts, Function<String, Store> lookup) {
         return switch (sv.kind()) {
-            case INPUT -> casts.containsKey(sv.index()) ? casts.get(sv.index()) : storeOf.get(n.input(sv.index()));
-            case OUTPUT -> sv.index() < n.outputs().size() ? storeOf.get(n.outputs().get(sv.index())) : null;
+            case INPUT -> casts.containsKey(sv.index()) ? casts.get(sv.index()) : lookup.apply(n.input(sv.index()));
+            case OUTPUT -> sv.index() < n.outputs().size() ? lookup.apply(n.outputs().get(sv.index())) : null;
             case EXTRA -> {
                 Store s = alloc(sv.dtype().bytesFor(sv.elements()), sv.dtype(), Cat.ACT, false);
                 yield s;
@@ -458,7 +588,15 @@ final class StepSimulator {
         List<Node> order = g.nodes;
         for (int i = order.size() - 1; i >= 0; i--) {
             Node n = order.get(i);
+            int segment = g.segmentOf.getOrDefault(n, -1);
+            if (segment >= 0 && g.segments.get(segment)[1] == i) {
+                recompute(segment);
+            }
+            if (segment >= 0 && g.segments.get(segment)[0] == i) {
+                releaseCheckpointInputsAfter = segment;
+            }
             if (!g.inGraph.contains(n)) {
+                releaseCheckpoint(i);
                 continue;
             }
             boolean anyGrad = false;
@@ -468,6 +606,7 @@ final class StepSimulator {
                 }
             }
             if (!anyGrad) {
+                releaseCheckpoint(i);
                 continue; // no gradient reaches it: its saved tensors go when the graph is freed
             }
             Store outGrad = gradOf.get(n.outputs().get(0));
@@ -503,7 +642,12 @@ final class StepSimulator {
                 removeSaver(s);
             }
             savedBy.remove(n);
+            releaseCheckpoint(i);
         }
+        for (List<Store> keeps : checkpointKeeps.values()) {
+            keeps.forEach(this::removeSaver);
+        }
+        checkpointKeeps.clear();
         // nodes no gradient reached: their saved tensors go with the graph
         for (List<Store> keeps : savedBy.values()) {
             for (Store s : keeps) {
@@ -516,6 +660,20 @@ final class StepSimulator {
         }
         gradOf.clear();
         mark("backward end", "");
+    }
+
+    private int releaseCheckpointInputsAfter = -1;
+
+    /** After the first node of a checkpointed module ran its backward, the module's kept inputs go. */
+    private void releaseCheckpoint(int index) {
+        int segment = releaseCheckpointInputsAfter;
+        if (segment >= 0 && g.segments.get(segment)[0] == index) {
+            List<Store> keeps = checkpointKeeps.remove(segment);
+            if (keeps != null) {
+                keeps.forEach(this::removeSaver);
+            }
+            releaseCheckpointInputsAfter = -1;
+        }
     }
 
     /** The gradient of input j is the output's gradient itself (a view of it): no storage of its own. */

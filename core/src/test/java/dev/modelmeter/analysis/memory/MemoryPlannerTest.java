@@ -28,7 +28,7 @@ class MemoryPlannerTest {
     private final MemoryPlanner planner = new MemoryPlanner(OpRegistry.standard());
 
     /** A tiny graph builder: nodes with their output types, initializers, one input. */
-    private static final class G {
+    static final class G {
         final List<Node> nodes = new ArrayList<>();
         final Map<String, ValueType> types = new LinkedHashMap<>();
         final List<TensorData> inits = new ArrayList<>();
@@ -112,6 +112,47 @@ class MemoryPlannerTest {
         assertThat(plan.savedByModule()).containsEntry("conv", 98_304L).containsEntry("bn", 524_416L)
                 .containsEntry("relu", 524_288L).containsEntry("pool", 262_144L).containsEntry("fc", 131_072L);
         assertThat(plan.savedByDType()).containsEntry("int64", 262_144L);
+    }
+
+    @Test
+    void frozenConvSavesNothing() {
+        TrainingSetup setup = TrainingSetup.defaults(8).withBackend(Backend.CPU).withFreeze("conv\\..*");
+        MemoryPlan plan = planner.plan(convChain(), setup);
+        // the conv's weights are frozen and its input needs no grad: it is not in the autograd graph and
+        // keeps nothing (98,304 fewer saved bytes); its parameters get no grads and no optimizer state
+        assertThat(plan.savedBytes()).isEqualTo(524_416 + 524_288 + 262_144 + 131_072);
+        assertThat(plan.statics().trainableParams()).isEqualTo(plan.statics().params() - (16 * 27 + 16) * 4);
+    }
+
+    @Test
+    void checkpointedModuleKeepsOnlyItsInputs() {
+        TensorType bnOut = TensorType.of(DType.FLOAT, 8, 16, 32, 32);
+        TensorType stat = TensorType.of(DType.FLOAT, 16);
+        ShapedGraph g = new G().input("x", 8, 3, 32, 32)
+                .weight("conv.w", 16, 3, 3, 3).weight("bn.w", 16).weight("bn.b", 16)
+                .weight("bn.mean", 16).weight("bn.var", 16).weight("fc.w", 10, 4096).weight("fc.b", 10)
+                .node("Conv", "features.0", List.of("x", "conv.w"), "c", 8, 16, 32, 32)
+                .node("BatchNormalization", "features.1", List.of("c", "bn.w", "bn.b", "bn.mean", "bn.var"),
+                        List.of("b", "rm", "rv"), Map.of(), bnOut, stat, stat)
+                .node("Relu", "features.2", List.of("b"), "r", 8, 16, 32, 32)
+                .node("MaxPool", "features.3", List.of("r"), "p", 8, 16, 16, 16)
+                .node("Flatten", "", List.of("p"), "f", 8, 4096)
+                .node("Gemm", "fc", List.of("f", "fc.w", "fc.b"), "y", 8, 10)
+                .output("y").shaped();
+        TrainingSetup setup = TrainingSetup.defaults(8).withBackend(Backend.CPU).withCheckpoint("features");
+        MemoryPlan plan = planner.plan(g, setup);
+        // checkpoint(features) keeps its input x (8·3·32·32·4 = 98,304); inside nothing is kept; the gemm
+        // outside saves its input, the pooled output (8·4096·4 = 131,072)
+        assertThat(plan.savedBytes()).isEqualTo(98_304 + 131_072);
+        assertThat(plan.savedByModule()).containsOnly(Map.entry("features", 98_304L), Map.entry("fc", 131_072L));
+        MemoryPlan plain = planner.plan(g, setup.withCheckpoint(null));
+        // without checkpointing the forward ends holding conv, bn, relu and pool's saved tensors
+        assertThat(plain.savedBytes()).isEqualTo(98_304 + 524_416 + 524_288 + 262_144 + 131_072);
+        // the forward ends lighter by what the module no longer keeps; its backward recomputes all of it
+        // (one checkpointed module), so the step's peak cannot exceed the plain one
+        assertThat(plan.steadyStep().peakByPhase().get(Phase.FORWARD))
+                .isLessThan(plain.steadyStep().peakByPhase().get(Phase.FORWARD));
+        assertThat(plan.steadyStep().peakBytes()).isLessThanOrEqualTo(plain.steadyStep().peakBytes());
     }
 
     @Test

@@ -22,9 +22,9 @@ import java.util.Locale;
 /**
  * Writes docs/ACCURACY.md: for every fixture, each memory figure PyTorch measured, modelmeter's
  * prediction and its error, beside what the usual rules of thumb would have said. Run it with
- * {@code mvn -pl core test -Dtest=AccuracyReport}; the suite runs it too, so the page never goes stale.
+ * {@code mvn -pl core test -Dtest=AccuracyReportTest}; the suite runs it too, so the page never goes stale.
  */
-class AccuracyReport {
+class AccuracyReportTest {
 
     private record Row(String model, int batch, String figure, long truth, long ours, String rule, long ruleValue) {
     }
@@ -74,7 +74,7 @@ class AccuracyReport {
     private static String render(List<Row> rows) {
         StringBuilder sb = new StringBuilder();
         sb.append("# Accuracy against PyTorch's own measurements\n\n");
-        sb.append("Written by `mvn -pl core test -Dtest=AccuracyReport` (it runs with the whole suite too) from\n");
+        sb.append("Written by `mvn -pl core test -Dtest=AccuracyReportTest` (it runs with the whole suite too) from\n");
         sb.append("`../shared/fixtures/*/truth.json`: PyTorch on CPU, fp32, `train.onnx`, modelmeter with `--backend cpu`.\n");
         sb.append("Error = (modelmeter − truth) / truth. Beside each figure: what a common rule of thumb says,\n");
         sb.append("and how far off that is. MiB = 1024² bytes.\n\n");
