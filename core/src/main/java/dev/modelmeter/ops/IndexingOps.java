@@ -36,6 +36,8 @@ final class IndexingOps {
                 OpDef.op("ScatterElements").shape(TensorOps::sameAsInput).constants(1).saves(IndexingOps::savesIndices),
                 OpDef.op("Scatter").shape(TensorOps::sameAsInput).constants(1).saves(IndexingOps::savesIndices),
                 OpDef.op("ScatterND").shape(TensorOps::sameAsInput).constants(1).saves(IndexingOps::savesIndices),
+                // opset 24: writes updates into a KV cache at given positions; the cache keeps its shape
+                OpDef.op("TensorScatter").shape(TensorOps::sameAsInput).constants(2).saves(AutogradRule.NOTHING),
                 OpDef.op("OneHot").shape(IndexingOps::oneHot).constants(1, 2).saves(AutogradRule.NOTHING),
                 OpDef.op("NonZero").shape(IndexingOps::nonZero).saves(AutogradRule.NOTHING),
                 OpDef.op("Compress").shape(IndexingOps::compress).constants(1).saves(AutogradRule.NOTHING),
