@@ -149,8 +149,9 @@ public final class ControlFlowOps implements OpFamily {
         long[] m = ctx.inputLongs(0);
         long[] cond = ctx.hasInput(1) ? ctx.inputLongs(1) : new long[] {1};
         if (m == null || m.length != 1 || m[0] <= 0 || m[0] > MAX_UNROLL
-                || m[0] * Math.max(1, body.nodes().size()) > MAX_UNROLL_NODES || cond == null || cond.length != 1) {
-            return false;
+                || m[0] * Math.max(1, body.nodes().size()) > MAX_UNROLL_NODES || cond == null || cond.length != 1
+                || hasLoop(body)) {
+            return false; // a loop inside would be followed once per outer iteration: its work multiplies
         }
         List<ValueType> types = new ArrayList<>(initial);
         List<TensorValue> values = new ArrayList<>();
@@ -196,6 +197,21 @@ public final class ControlFlowOps implements OpFamily {
             }
         }
         return true;
+    }
+
+    /** True when a graph holds a Loop or Scan, directly or in a nested body. */
+    private static boolean hasLoop(Graph g) {
+        for (Node n : g.nodes()) {
+            if (n.opType().equals("Loop") || n.opType().equals("Scan")) {
+                return true;
+            }
+            for (Attribute a : n.attributes().values()) {
+                if ((a.g() != null && hasLoop(a.g())) || a.graphs().stream().anyMatch(ControlFlowOps::hasLoop)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** M when it is known and the body's condition output merely passes its condition input on. */
