@@ -126,8 +126,8 @@ final class IndexingOps {
                 long[] range = clampedRange(d.value(), st[i], en[i], sp[i]);
                 from[a] = range[0];
                 out.set(a, Dim.of(range[1]));
-            } else if (sp[i] == 1 && st[i] == 0 && en[i] >= BIG) {
-                continue; // the whole axis: x[0:] keeps the dim, even symbolic
+            } else if ((sp[i] == 1 && st[i] == 0 && en[i] >= BIG) || (sp[i] == -1 && st[i] == -1 && en[i] <= -BIG)) {
+                continue; // the whole axis, forwards (x[0:]) or reversed (x[::-1]): the dim stays, even symbolic
             } else {
                 out.set(a, Dim.unknown());
             }
