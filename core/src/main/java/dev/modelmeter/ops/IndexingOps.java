@@ -146,6 +146,9 @@ final class IndexingOps {
             e = -1; // INT64_MIN means "before the first element" for negative steps
         }
         long n;
+        if (d == 0) {
+            return new long[] {0, 0};
+        }
         if (step > 0) {
             s = Math.max(0, Math.min(d, s));
             e = Math.max(0, Math.min(d, e));
