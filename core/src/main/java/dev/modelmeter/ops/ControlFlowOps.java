@@ -27,6 +27,10 @@ public final class ControlFlowOps implements OpFamily {
     /** Loop-carried types are re-inferred until they stop changing, at most this often. */
     private static final int MAX_BODY_PASSES = 3;
 
+    /** Loops are followed iteration by iteration up to this many iterations and this many body nodes in all. */
+    private static final long MAX_UNROLL = 256;
+    private static final long MAX_UNROLL_NODES = 20_000;
+
     @Override
     public void register(OpRegistry r) {
         r.add(
@@ -96,6 +100,9 @@ public final class ControlFlowOps implements OpFamily {
             }
             state.add(t);
         }
+        if (unrolled(ctx, body, carried, state)) {
+            return;
+        }
         List<ValueType> outs = null;
         List<ValueType> finals = new ArrayList<>(state);
         for (int pass = 0; pass < MAX_BODY_PASSES; pass++) {
@@ -130,6 +137,81 @@ public final class ControlFlowOps implements OpFamily {
                 ctx.output(i, stacked(outs.get(1 + i), 0, trips));
             }
         }
+    }
+
+    /**
+     * A loop with a small known trip count is followed iteration by iteration, with the iteration number
+     * and the carried values known in each: bodies that slice by the iteration number (x[i:i+1]) get
+     * exact shapes, and a condition output known in each iteration tells the trip count. Gives up
+     * (false) when a condition becomes unknown or the work would be too large.
+     */
+    private static boolean unrolled(InferenceContext ctx, Graph body, int carried, List<ValueType> initial) {
+        long[] m = ctx.inputLongs(0);
+        long[] cond = ctx.hasInput(1) ? ctx.inputLongs(1) : new long[] {1};
+        if (m == null || m.length != 1 || m[0] <= 0 || m[0] > MAX_UNROLL
+                || m[0] * Math.max(1, body.nodes().size()) > MAX_UNROLL_NODES || cond == null || cond.length != 1
+                || hasLoop(body)) {
+            return false; // a loop inside would be followed once per outer iteration: its work multiplies
+        }
+        List<ValueType> types = new ArrayList<>(initial);
+        List<TensorValue> values = new ArrayList<>();
+        for (int i = 0; i < carried; i++) {
+            values.add(ctx.inputValue(2 + i));
+        }
+        List<List<ValueType>> scans = new ArrayList<>();
+        boolean going = cond[0] != 0;
+        long trips = 0;
+        while (going && trips < m[0]) {
+            List<ValueType> inTypes = new ArrayList<>(List.of(new TensorType(DType.INT64, Shape.SCALAR),
+                    new TensorType(DType.BOOL, Shape.SCALAR)));
+            inTypes.addAll(types);
+            List<TensorValue> inValues = new ArrayList<>(List.of(TensorValue.scalar(trips),
+                    new TensorValue(DType.BOOL, new long[0], new double[] {1})));
+            inValues.addAll(values);
+            InferenceContext.SubgraphResult r = ctx.inferSubgraphWithValues(body, inTypes, inValues);
+            if (r.types().size() < 1 + carried || r.values().get(0) == null || r.values().get(0).size() != 1) {
+                return false;
+            }
+            going = r.values().get(0).get(0) != 0;
+            types = new ArrayList<>(r.types().subList(1, 1 + carried));
+            values = new ArrayList<>(r.values().subList(1, 1 + carried));
+            scans.add(r.types().subList(1 + carried, r.types().size()));
+            trips++;
+        }
+        if (trips == 0) {
+            return false; // no iteration ran: the scan outputs' element types are not known
+        }
+        for (int i = 0; i < ctx.outputCount(); i++) {
+            if (i < carried) {
+                if (values.get(i) != null && types.get(i) instanceof TensorType) {
+                    ctx.outputValue(i, values.get(i));
+                } else {
+                    ctx.output(i, types.get(i));
+                }
+            } else if (i - carried < scans.get(0).size()) {
+                ValueType each = scans.get(0).get(i - carried);
+                for (List<ValueType> s : scans) {
+                    each = TypeUnion.union(each, s.get(i - carried));
+                }
+                ctx.output(i, stacked(each, 0, Dim.of(trips)));
+            }
+        }
+        return true;
+    }
+
+    /** True when a graph holds a Loop or Scan, directly or in a nested body. */
+    private static boolean hasLoop(Graph g) {
+        for (Node n : g.nodes()) {
+            if (n.opType().equals("Loop") || n.opType().equals("Scan")) {
+                return true;
+            }
+            for (Attribute a : n.attributes().values()) {
+                if ((a.g() != null && hasLoop(a.g())) || a.graphs().stream().anyMatch(ControlFlowOps::hasLoop)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** M when it is known and the body's condition output merely passes its condition input on. */

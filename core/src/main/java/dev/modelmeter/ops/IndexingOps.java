@@ -36,6 +36,8 @@ final class IndexingOps {
                 OpDef.op("ScatterElements").shape(TensorOps::sameAsInput).constants(1).saves(IndexingOps::savesIndices),
                 OpDef.op("Scatter").shape(TensorOps::sameAsInput).constants(1).saves(IndexingOps::savesIndices),
                 OpDef.op("ScatterND").shape(TensorOps::sameAsInput).constants(1).saves(IndexingOps::savesIndices),
+                // opset 24: writes updates into a KV cache at given positions; the cache keeps its shape
+                OpDef.op("TensorScatter").shape(TensorOps::sameAsInput).constants(2).saves(AutogradRule.NOTHING),
                 OpDef.op("OneHot").shape(IndexingOps::oneHot).constants(1, 2).saves(AutogradRule.NOTHING),
                 OpDef.op("NonZero").shape(IndexingOps::nonZero).saves(AutogradRule.NOTHING),
                 OpDef.op("Compress").shape(IndexingOps::compress).constants(1).saves(AutogradRule.NOTHING),
@@ -124,8 +126,8 @@ final class IndexingOps {
                 long[] range = clampedRange(d.value(), st[i], en[i], sp[i]);
                 from[a] = range[0];
                 out.set(a, Dim.of(range[1]));
-            } else if (sp[i] == 1 && st[i] == 0 && en[i] >= BIG) {
-                continue; // the whole axis: x[0:] keeps the dim, even symbolic
+            } else if ((sp[i] == 1 && st[i] == 0 && en[i] >= BIG) || (sp[i] == -1 && st[i] == -1 && en[i] <= -BIG)) {
+                continue; // the whole axis, forwards (x[0:]) or reversed (x[::-1]): the dim stays, even symbolic
             } else {
                 out.set(a, Dim.unknown());
             }
@@ -144,6 +146,9 @@ final class IndexingOps {
             e = -1; // INT64_MIN means "before the first element" for negative steps
         }
         long n;
+        if (d == 0) {
+            return new long[] {0, 0};
+        }
         if (step > 0) {
             s = Math.max(0, Math.min(d, s));
             e = Math.max(0, Math.min(d, e));

@@ -3,7 +3,6 @@ package dev.modelmeter.ops;
 import dev.modelmeter.graph.Attribute;
 import dev.modelmeter.graph.DType;
 import dev.modelmeter.graph.Dim;
-import dev.modelmeter.graph.Graph;
 import dev.modelmeter.graph.Shape;
 import dev.modelmeter.graph.TensorType;
 import dev.modelmeter.graph.TensorValue;
@@ -296,7 +295,7 @@ final class SequenceOps {
                     totalKnown &= s.dim(d).isKnown();
                     total += s.dim(d).isKnown() ? s.dim(d).value() : 0;
                 } else {
-                    dims.set(d, TensorOps.unify(ctx, dims.get(d), s.dim(d)));
+                    dims.set(d, JoinOps.unify(ctx, dims.get(d), s.dim(d)));
                 }
             }
         }

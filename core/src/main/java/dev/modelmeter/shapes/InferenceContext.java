@@ -33,11 +33,12 @@ public final class InferenceContext {
     /** A {@link SubgraphInferrer} that also tells the body outputs' known values (an If on a known condition passes them on). */
     @FunctionalInterface
     public interface SubgraphValueInferrer extends SubgraphInferrer {
-        SubgraphResult inferWithValues(Graph body, List<ValueType> inputTypes);
+        /** {@code inputValues} may be shorter than the inputs or hold nulls: those inputs' values are unknown. */
+        SubgraphResult inferWithValues(Graph body, List<ValueType> inputTypes, List<TensorValue> inputValues);
 
         @Override
         default List<ValueType> infer(Graph body, List<ValueType> inputTypes) {
-            return inferWithValues(body, inputTypes).types();
+            return inferWithValues(body, inputTypes, List.of()).types();
         }
     }
 
@@ -250,8 +251,14 @@ public final class InferenceContext {
 
     /** Like {@link #inferSubgraph}, with the output values the engine could tell (all null when it tells none). */
     public SubgraphResult inferSubgraphWithValues(Graph body, List<ValueType> bodyInputTypes) {
+        return inferSubgraphWithValues(body, bodyInputTypes, List.of());
+    }
+
+    /** Infers a sub-graph whose inputs have these known values (a loop body at a known iteration). */
+    public SubgraphResult inferSubgraphWithValues(Graph body, List<ValueType> bodyInputTypes,
+                                                  List<TensorValue> bodyInputValues) {
         if (subgraphs instanceof SubgraphValueInferrer v) {
-            return v.inferWithValues(body, bodyInputTypes);
+            return v.inferWithValues(body, bodyInputTypes, bodyInputValues);
         }
         List<ValueType> types = subgraphs.infer(body, bodyInputTypes);
         return new SubgraphResult(types, Arrays.asList(new TensorValue[types.size()]));

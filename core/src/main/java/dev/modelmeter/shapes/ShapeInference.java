@@ -166,7 +166,8 @@ public final class ShapeInference {
         int opset = opsets.getOrDefault(node.domain(), node.domain().isEmpty()
                 ? opsets.getOrDefault("ai.onnx", 1) : 1);
         InferenceContext ctx = new InferenceContext(node, opset, inTypes, inValues,
-                (InferenceContext.SubgraphValueInferrer) (body, bodyInputs) -> inferSubgraph(body, bodyInputs, scope),
+                (InferenceContext.SubgraphValueInferrer) (body, bodyInputs, bodyValues)
+                        -> inferSubgraph(body, bodyInputs, bodyValues, scope),
                 options.rebatchFactor());
         ctx.setInputContents(inContents);
         ShapeRule rule = rules.find(node, opset);
@@ -250,13 +251,15 @@ public final class ShapeInference {
         return inferred;
     }
 
-    private InferenceContext.SubgraphResult inferSubgraph(Graph body, List<ValueType> bodyInputTypes, Scope outer) {
+    private InferenceContext.SubgraphResult inferSubgraph(Graph body, List<ValueType> bodyInputTypes,
+                                                          List<TensorValue> bodyInputValues, Scope outer) {
         Scope inner = new Scope(outer);
         List<ValueInfo> inputs = body.inputs();
         for (int i = 0; i < inputs.size(); i++) {
             ValueType t = i < bodyInputTypes.size() && bodyInputTypes.get(i) != null
                     ? bodyInputTypes.get(i) : inputs.get(i).type();
-            inner.define(inputs.get(i).name(), t, null);
+            TensorValue v = i < bodyInputValues.size() ? bodyInputValues.get(i) : null;
+            inner.define(inputs.get(i).name(), t, v);
         }
         Graph withoutInputs = new Graph(body.name(), body.nodes(), List.of(), body.outputs(), body.valueInfo(),
                 body.initializers());

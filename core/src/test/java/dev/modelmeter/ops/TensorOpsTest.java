@@ -387,4 +387,51 @@ class TensorOpsTest {
         assertThat(g.type("s")).isEqualTo(new ValueType.SequenceType(
                 new TensorType(DType.FLOAT, new Shape(List.of(Dim.unknown(), Dim.of(2))))));
     }
+
+    @Test
+    void olderOpsetsTakeAttributes() {
+        // opset 9 forms: Slice(starts=[1], ends=[3], axes=[1]) on [4,5] → [4,2];
+        // Pad(pads=[0,1,0,1]) on [4,5] → [4,7]; Squeeze(axes=[0]) on [1,5] → [5];
+        // Unsqueeze(axes=[0,2]) on [4,5] → [1,4,1,5]; Split(axis=1, split=[2,3]) on [4,5] → [4,2], [4,3];
+        // Upsample opset 9 scales input [1,1,2,2] on [1,1,3,4] → [1,1,6,8]
+        G b = new G().input("x", 4, 5).input("one", 1, 5).input("img", 1, 1, 3, 4);
+        b.opset = 9;
+        b.inits.add(new TensorData("sc", DType.FLOAT, List.of(4L),
+                new TensorValue(DType.FLOAT, new long[] {4}, new double[] {1, 1, 2, 2}), null));
+        ShapedGraph g = b
+                .node("Slice", List.of("x"), List.of("sl"), Attribute.ofInts("starts", 1), Attribute.ofInts("ends", 3),
+                        Attribute.ofInts("axes", 1))
+                .node("Pad", List.of("x"), List.of("pd"), Attribute.ofInts("pads", 0, 1, 0, 1))
+                .node("Squeeze", List.of("one"), List.of("sq"), Attribute.ofInts("axes", 0))
+                .node("Unsqueeze", List.of("x"), List.of("us"), Attribute.ofInts("axes", 0, 2))
+                .node("Split", List.of("x"), List.of("s1", "s2"), Attribute.ofInt("axis", 1), Attribute.ofInts("split", 2, 3))
+                .node("Upsample", List.of("img", "sc"), List.of("up")).run();
+        assertThat(shape(g, "sl")).isEqualTo(Shape.of(4, 2));
+        assertThat(shape(g, "pd")).isEqualTo(Shape.of(4, 7));
+        assertThat(shape(g, "sq")).isEqualTo(Shape.of(5));
+        assertThat(shape(g, "us")).isEqualTo(Shape.of(1, 4, 1, 5));
+        assertThat(shape(g, "s1")).isEqualTo(Shape.of(4, 2));
+        assertThat(shape(g, "s2")).isEqualTo(Shape.of(4, 3));
+        assertThat(shape(g, "up")).isEqualTo(Shape.of(1, 1, 6, 8));
+    }
+
+    @Test
+    void symbolicDimsSurviveWhereTheyCan() {
+        // x [N,3,8]: x[0:INT64_MAX] on axis 0 keeps N; x[::-1] on axis 0 keeps N; Tile repeats [1,2,1] → [N,6,8];
+        // Flatten axis 1 → [N, 24]; a slice x[0:2] on axis 0 cannot know min(2, N): unknown
+        ShapedGraph g = new G().input("x", DType.FLOAT, Dim.symbol("N"), Dim.of(3), Dim.of(8))
+                .ints("z", 0).ints("big", INT64_MAX).ints("m1", -1).ints("min", Long.MIN_VALUE).ints("a0", 0)
+                .ints("two", 2).ints("rep", 1, 2, 1)
+                .node("Slice", List.of("x", "z", "big", "a0"), List.of("all"))
+                .node("Slice", List.of("x", "m1", "min", "a0", "m1"), List.of("rev"))
+                .node("Tile", List.of("x", "rep"), List.of("t"))
+                .node("Flatten", List.of("x"), List.of("f"))
+                .node("Slice", List.of("x", "z", "two", "a0"), List.of("head")).run();
+        Dim n = Dim.symbol("N");
+        assertThat(shape(g, "all")).isEqualTo(new Shape(List.of(n, Dim.of(3), Dim.of(8))));
+        assertThat(shape(g, "rev")).isEqualTo(new Shape(List.of(n, Dim.of(3), Dim.of(8))));
+        assertThat(shape(g, "t")).isEqualTo(new Shape(List.of(n, Dim.of(6), Dim.of(8))));
+        assertThat(shape(g, "f")).isEqualTo(new Shape(List.of(n, Dim.of(24))));
+        assertThat(shape(g, "head")).isEqualTo(new Shape(List.of(Dim.unknown(), Dim.of(3), Dim.of(8))));
+    }
 }
