@@ -4,6 +4,7 @@ import dev.modelmeter.ModelMeter;
 import dev.modelmeter.analysis.AnalysisOptions;
 import dev.modelmeter.analysis.Analyzer;
 import dev.modelmeter.analysis.memory.Device;
+import dev.modelmeter.analysis.memory.ExportCheck;
 import dev.modelmeter.analysis.memory.MemoryPlan;
 import dev.modelmeter.analysis.memory.TrainingSetup;
 import dev.modelmeter.analysis.memory.MemoryPlanner;
@@ -50,6 +51,7 @@ final class MemoryCommand implements Callable<Integer> {
         int batch = Batches.of(shaped, options);
         TrainingSetup setup = training.setup(batch);
         MemoryPlan plan = MemoryPlanner.standard().plan(shaped, setup);
+        warnings.addAll(ExportCheck.trainingWarnings(shaped));
         Device gpuDevice = gpu.device();
         MemoryReport.DeviceFigures device = null;
         if (gpuDevice != null) {
@@ -58,7 +60,7 @@ final class MemoryCommand implements Callable<Integer> {
                     gpuDevice.memoryBytes() - gpuDevice.reserveBytes());
         }
         String text = switch (format) {
-            case json -> Json.pretty(MemoryReport.tree(model.model, plan, device));
+            case json -> Json.pretty(MemoryReport.tree(model.model, plan, device, warnings));
             case table -> MemoryReport.table(model.model, plan, device);
             case csv -> MemoryReport.csv(plan);
             case md -> MemoryReport.markdown(model.model, plan, device);

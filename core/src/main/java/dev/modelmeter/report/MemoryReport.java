@@ -105,7 +105,12 @@ public final class MemoryReport {
     public record DeviceFigures(String name, long peakBytes, long budgetBytes) {
     }
 
-    public static ObjectNode tree(String source, MemoryPlan p, DeviceFigures device) {
+    /**
+     * The plan as JSON (schema in docs/JSON.md).
+     *
+     * @param warnings the caller's warnings (input binding, export checks), printed before the plan's own
+     */
+    public static ObjectNode tree(String source, MemoryPlan p, DeviceFigures device, List<String> warnings) {
         ObjectNode root = Json.object();
         root.put("schema", "modelmeter.memory/1");
         root.put("source", source);
@@ -156,8 +161,8 @@ public final class MemoryReport {
             d.put("fits", device.peakBytes() <= device.budgetBytes());
         }
         root.put("approximate", p.approximate());
-        ArrayNode warnings = root.putArray("warnings");
-        p.warnings().forEach(warnings::add);
+        ArrayNode warningList = root.putArray("warnings");
+        java.util.stream.Stream.concat(warnings.stream(), p.warnings().stream()).distinct().forEach(warningList::add);
         return root;
     }
 
