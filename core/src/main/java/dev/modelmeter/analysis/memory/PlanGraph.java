@@ -115,6 +115,7 @@ final class PlanGraph {
         if (train) {
             propagateRequiresGrad();
         }
+        warnUnknownSizes();
         aliasesAndPhantoms();
         foldedOperands();
         moduleLiveness();
@@ -364,6 +365,23 @@ final class PlanGraph {
 
     private static boolean isScalar(TensorType t) {
         return t.numel().orElse(2) <= 1;
+    }
+
+    /** Values whose size is unknown count as 0 bytes: say so, the figures are then lower bounds. */
+    private void warnUnknownSizes() {
+        int unknown = 0;
+        for (Node n : nodes) {
+            for (String out : n.outputs()) {
+                TensorType t = out.isEmpty() ? null : types.get(out);
+                if (!out.isEmpty() && (t == null || !t.isFullyKnown())) {
+                    unknown++;
+                }
+            }
+        }
+        if (unknown > 0) {
+            warnings.add(unknown + " value(s) of unknown size counted as 0 bytes: memory figures are lower bounds"
+                    + " (bind the symbolic dimensions with --batch / --input)");
+        }
     }
 
     // ---- gradients ----------------------------------------------------------------------------------

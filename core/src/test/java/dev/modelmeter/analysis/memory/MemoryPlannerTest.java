@@ -1,5 +1,6 @@
 package dev.modelmeter.analysis.memory;
 
+import dev.modelmeter.ModelMeterException;
 import dev.modelmeter.analysis.memory.MemoryPlan.Phase;
 import dev.modelmeter.analysis.memory.TrainingSetup.Optimizer;
 import dev.modelmeter.graph.Attribute;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The step simulation on small graphs built by hand; every expected figure is worked out in a comment. */
 class MemoryPlannerTest {
@@ -112,6 +114,13 @@ class MemoryPlannerTest {
         assertThat(plan.savedByModule()).containsEntry("conv", 98_304L).containsEntry("bn", 524_416L)
                 .containsEntry("relu", 524_288L).containsEntry("pool", 262_144L).containsEntry("fc", 131_072L);
         assertThat(plan.savedByDType()).containsEntry("int64", 262_144L);
+    }
+
+    @Test
+    void badSetupIsAModelMeterException() {
+        assertThatThrownBy(() -> TrainingSetup.defaults(8).withFreeze("conv(")).isInstanceOf(ModelMeterException.class)
+                .hasMessageContaining("--freeze");
+        assertThatThrownBy(() -> TrainingSetup.defaults(0)).isInstanceOf(ModelMeterException.class);
     }
 
     @Test
