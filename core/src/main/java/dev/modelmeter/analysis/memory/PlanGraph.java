@@ -651,12 +651,7 @@ final class PlanGraph {
     }
 
     private Node producerOf(String v) {
-        for (Node n : nodes) {
-            if (n.outputs().contains(v)) {
-                return n;
-            }
-        }
-        return null;
+        return producer.get(v);
     }
 
     private boolean isScalarIndex(String v) {
