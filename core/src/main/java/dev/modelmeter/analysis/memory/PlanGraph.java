@@ -42,9 +42,13 @@ final class PlanGraph {
     /** Matmul-like ops autocast runs in the lower precision (its {@code lower_precision_fp} list). */
     private static final Set<String> AUTOCAST_LOW = Set.of("Conv", "ConvTranspose", "MatMul", "Gemm",
             "modelmeter:Attention");
-    /** Ops CUDA autocast runs in float32 (softmax, norms, exp/log, reductions, losses). */
+    /**
+     * Ops CUDA autocast runs in float32 (its fp32 list: softmax, log_softmax, layer_norm, group_norm, exp,
+     * log, pow, reciprocal, rsqrt, softplus, sum, prod, norm, logsumexp, cumsum).
+     */
     private static final Set<String> AUTOCAST_FP32_CUDA = Set.of("Softmax", "LogSoftmax", "LayerNormalization",
-            "GroupNormalization", "Exp", "Log", "Pow", "ReduceSum", "ReduceProd", "ReduceL2", "Erf");
+            "GroupNormalization", "Exp", "Log", "Pow", "Reciprocal", "Softplus", "ReduceSum", "ReduceProd",
+            "ReduceL2", "ReduceLogSumExp", "CumSum");
     /** Ops whose output is the input's element type whatever the weights' (norms with fp32 affine params). */
     private static final Set<String> DTYPE_OF_INPUT0 = Set.of("BatchNormalization", "LayerNormalization",
             "GroupNormalization", "InstanceNormalization", "Gather", "Dropout", "modelmeter:Dropout");
