@@ -637,6 +637,20 @@ final class PlanGraph {
         return numel;
     }
 
+    /**
+     * A Conv an eval export folded a BatchNorm into: the legacy exporter's constant folding renames the
+     * folded weight {@code onnx::Conv_N}; the dynamo exporter adds a bias named {@code <weight>_bias}.
+     * PyTorch still ran the BatchNorm: its output existed next to the conv's.
+     */
+    boolean foldedBatchNorm(Node n) {
+        if (!(n.opType().equals("Conv") || n.opType().equals("ConvTranspose")) || n.inputs().size() < 3) {
+            return false;
+        }
+        String w = n.input(1);
+        String b = n.input(2);
+        return weights.containsKey(w) && (w.startsWith("onnx::") || b.equals(w + "_bias"));
+    }
+
     /** For {@code Add(bias, MatMul(..))} with a 1-D parameter bias: the matmul's output, else null. */
     private String linearOfBias(Node add) {
         if (!add.opType().equals("Add") || add.inputs().size() != 2) {
