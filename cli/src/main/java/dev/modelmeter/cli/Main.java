@@ -12,7 +12,8 @@ import java.io.PrintWriter;
  */
 @Command(name = "modelmeter", mixinStandardHelpOptions = true, version = "modelmeter 0.1.0",
         description = "What a neural network costs: parameters, MACs, memory — from ONNX, the Java DSL or the zoo.",
-        subcommands = {SummaryCommand.class, MemoryCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {SummaryCommand.class, MemoryCommand.class, FitCommand.class, ListZooCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main {
 
     public static final int OK = 0;

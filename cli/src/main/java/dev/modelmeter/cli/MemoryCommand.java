@@ -3,7 +3,9 @@ package dev.modelmeter.cli;
 import dev.modelmeter.ModelMeter;
 import dev.modelmeter.analysis.AnalysisOptions;
 import dev.modelmeter.analysis.Analyzer;
+import dev.modelmeter.analysis.memory.Device;
 import dev.modelmeter.analysis.memory.MemoryPlan;
+import dev.modelmeter.analysis.memory.TrainingSetup;
 import dev.modelmeter.analysis.memory.MemoryPlanner;
 import dev.modelmeter.graph.Model;
 import dev.modelmeter.report.Json;
@@ -33,10 +35,10 @@ final class MemoryCommand implements Callable<Integer> {
     @Mixin
     TrainingOptions training;
 
-    @Option(names = "--gpu", paramLabel = "GPU", description = "add the device's own costs: a catalogue name (rtx4090, a100-80gb, …) or a size (24GiB)")
-    String gpu;
+    @Mixin
+    GpuOptions gpu;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE})")
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table, json, csv or md (default: ${DEFAULT-VALUE})")
     OutputFormat format;
 
     @Override
@@ -46,12 +48,20 @@ final class MemoryCommand implements Callable<Integer> {
         List<String> warnings = new ArrayList<>();
         ShapedGraph shaped = Analyzer.standard().shape(m, options, warnings);
         int batch = Batches.of(shaped, options);
-        MemoryPlan plan = MemoryPlanner.standard().plan(shaped, training.setup(batch));
-        MemoryReport.DeviceFigures device = gpu == null ? null : Devices.figures(gpu, plan, training);
+        TrainingSetup setup = training.setup(batch);
+        MemoryPlan plan = MemoryPlanner.standard().plan(shaped, setup);
+        Device gpuDevice = gpu.device();
+        MemoryReport.DeviceFigures device = null;
+        if (gpuDevice != null) {
+            Device.DeviceMemory dm = gpuDevice.training(MemoryPlanner.standard(), shaped, setup);
+            device = new MemoryReport.DeviceFigures(gpuDevice.name(), dm.totalBytes(),
+                    gpuDevice.memoryBytes() - gpuDevice.reserveBytes());
+        }
         String text = switch (format) {
             case json -> Json.pretty(MemoryReport.tree(model.model, plan, device));
             case table -> MemoryReport.table(model.model, plan, device);
-            default -> throw new UsageException("memory prints table or json");
+            case csv -> MemoryReport.csv(plan);
+            case md -> MemoryReport.markdown(model.model, plan, device);
         };
         spec.commandLine().getOut().print(text);
         if (format == OutputFormat.table) {

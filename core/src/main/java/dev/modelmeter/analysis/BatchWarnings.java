@@ -35,10 +35,12 @@ final class BatchWarnings {
             if (before == after || isPrefixProduct(after, in.shape()) || isPrefixProduct(before, res.shape())) {
                 continue;
             }
-            String where = n.node().scope().isEmpty() ? n.node().name() : n.node().scope();
-            out.add(where + ": " + op + " turns " + in.shape().toListString() + " into " + res.shape().toListString()
-                    + " — the batch of " + before + " becomes " + after + " rows. PyTorch's view/reshape does this"
-                    + " silently; the input size is probably not the one the network was built for.");
+            String where = n.node().scope().isEmpty() ? "a reshape (node '" + n.node().name() + "')"
+                    : n.node().scope() + " (" + op + ")";
+            out.add("batch changed: " + where + " turns " + in.shape().toListString() + " into "
+                    + res.shape().toListString() + ", so a batch of " + before + " becomes " + after
+                    + " rows. PyTorch's view/reshape does the same without a word, and every later layer runs on "
+                    + after + " rows; the input size is probably not the one the network was built for.");
         }
         return out;
     }

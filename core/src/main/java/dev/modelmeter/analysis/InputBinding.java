@@ -119,15 +119,8 @@ final class InputBinding {
                 shape = new Shape(dims);
             }
             if (options.batch() != null && shape != null && shape.rank() > 0) {
-                Dim lead = shape.dim(0);
-                if (lead instanceof Dim.Known k && k.value() != options.batch() && user == null) {
-                    warnings.add("input '" + in.name() + "' has a fixed batch of " + k.value() + "; --batch "
-                            + options.batch() + " overrides it (constants the exporter baked in may still assume "
-                            + k.value() + ")");
-                }
-                if (user == null || !lead.isKnown()) {
-                    shape = shape.withDim(0, Dim.of(options.batch()));
-                }
+                // --batch sets the leading dim of every input, a --input shape's too
+                shape = shape.withDim(0, Dim.of(options.batch()));
             }
             if (options.batch() == null && shape != null && shape.rank() > 0
                     && shape.dim(0) instanceof Dim.Symbolic s) {

@@ -51,7 +51,18 @@ public final class ControlFlowOps implements OpFamily {
         TensorValue cond = ctx.inputValue(0);
         List<ValueType> outs;
         if (cond != null && cond.size() == 1) {
-            outs = ctx.inferSubgraph(cond.get(0) != 0 ? thenBranch : elseBranch, List.of());
+            // the branch taken is known: its outputs, values included (shape arithmetic in expanded functions)
+            InferenceContext.SubgraphResult taken = ctx.inferSubgraphWithValues(
+                    cond.get(0) != 0 ? thenBranch : elseBranch, List.of());
+            for (int i = 0; i < ctx.outputCount() && i < taken.types().size(); i++) {
+                TensorValue v = taken.values().get(i);
+                if (v != null && taken.types().get(i) instanceof TensorType) {
+                    ctx.outputValue(i, v);
+                } else {
+                    ctx.output(i, taken.types().get(i));
+                }
+            }
+            return;
         } else {
             List<ValueType> a = ctx.inferSubgraph(thenBranch, List.of());
             List<ValueType> b = ctx.inferSubgraph(elseBranch, List.of());
@@ -86,6 +97,7 @@ public final class ControlFlowOps implements OpFamily {
             state.add(t);
         }
         List<ValueType> outs = null;
+        List<ValueType> finals = new ArrayList<>(state);
         for (int pass = 0; pass < MAX_BODY_PASSES; pass++) {
             List<ValueType> bodyIn = new ArrayList<>();
             bodyIn.add(new TensorType(DType.INT64, Shape.SCALAR));
@@ -97,7 +109,13 @@ public final class ControlFlowOps implements OpFamily {
             }
             List<ValueType> next = new ArrayList<>();
             for (int i = 0; i < carried; i++) {
-                next.add(TypeUnion.union(state.get(i), outs.get(1 + i)));
+                ValueType out = outs.get(1 + i);
+                ValueType union = TypeUnion.union(state.get(i), out);
+                // an optional initial value the body turns into its element (opset 16's seq_none):
+                // the final value has the body's type, the body keeps seeing the initial one
+                boolean kindChanges = union == null && out != null && state.get(i) != null;
+                finals.set(i, kindChanges ? out : union);
+                next.add(kindChanges ? state.get(i) : union);
             }
             if (next.equals(state)) {
                 break;
@@ -107,7 +125,7 @@ public final class ControlFlowOps implements OpFamily {
         Dim trips = tripCount(ctx, body);
         for (int i = 0; i < ctx.outputCount(); i++) {
             if (i < carried) {
-                ctx.output(i, state.get(i));
+                ctx.output(i, finals.get(i));
             } else if (1 + i < outs.size()) {
                 ctx.output(i, stacked(outs.get(1 + i), 0, trips));
             }

@@ -33,6 +33,9 @@ import static dev.modelmeter.ops.OpDef.op;
  */
 public final class ElementwiseOps implements OpFamily {
 
+    /** ONNX Runtime's contrib domain. */
+    private static final String MS = "com.microsoft";
+
     private static final double SELU_ALPHA = 1.67326319217681884765625;
     private static final double SELU_GAMMA = 1.05070102214813232421875;
 
@@ -40,6 +43,7 @@ public final class ElementwiseOps implements OpFamily {
     public void register(OpRegistry r) {
         registerUnaryMath(r);
         registerActivations(r);
+        registerLegacyAndContribActivations(r);
         registerBinary(r);
         registerOthers(r);
     }
@@ -130,12 +134,58 @@ public final class ElementwiseOps implements OpFamily {
         unaryWithAttrs(r, "Gelu", ctx -> "tanh".equals(ctx.stringAttr("approximate", "none"))
                 ? x -> 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)))
                 : null);
-        // PRelu: x < 0 ? slope·x : x; the slope broadcasts to x (unidirectionally) and is a learned
-        // parameter even when it holds a single element (nn.PReLU() has one).
-        r.add(op("PRelu").shape(broadcastRule(inputType(0), d -> a -> a[0] < 0 ? a[1] * a[0] : a[0]))
-                .cost(ElementwiseOps::perElement).saves(saveInputs(0, 1)).params(1));
+        // PRelu: x < 0 ? slope·x : x; the output has x's shape. The slope broadcasts to x
+        // unidirectionally from opset 7; before, it was one value or one per channel (axis 1).
+        // It is a learned parameter even when it holds a single element (nn.PReLU() has one).
+        r.add(op("PRelu").shape(ctx -> {
+            TensorType x = ctx.input(0);
+            TensorType slope = ctx.input(1);
+            if (ctx.opset() >= 7 && x.shape() != null && slope.shape() != null) {
+                Shape b = Shapes.broadcast(ctx, x.shape(), slope.shape());
+                if (b.rank() != x.shape().rank()) {
+                    throw ctx.fail("slope " + slope.shape() + " does not broadcast to " + x.shape());
+                }
+            }
+            ctx.output(0, x);
+        }).cost(ElementwiseOps::perElement).saves(saveInputs(0, 1)).params(1));
         // SwiGLU (opset 28 form with two inputs): the output has the broadcast shape of its operands.
         r.add(op("SwiGLU").shape(broadcastRule(inputType(0), null)).cost(ElementwiseOps::perElement)
+                .saves(saveInputs(0, 1)));
+    }
+
+    /**
+     * Activations outside the current standard that real files still hold: the experimental opset-1
+     * ops of old converters (ImageScaler in Caffe/CoreML conversions, ScaledTanh, ParametricSoftplus,
+     * Affine) and ONNX Runtime's fused GELU variants in {@code com.microsoft} (optimised exports).
+     * All keep their first input's shape; BiasGelu broadcasts its two operands.
+     */
+    private void registerLegacyAndContribActivations(OpRegistry r) {
+        r.add(op("ImageScaler").shape(unaryRule(null, ctx -> null)).cost(ElementwiseOps::perElement)
+                .saves(AutogradRule.NOTHING));
+        unaryWithAttrs(r, "ScaledTanh", ctx -> {
+            double a = ctx.floatAttr("alpha", 1.0);
+            double b = ctx.floatAttr("beta", 1.0);
+            return x -> a * Math.tanh(b * x);
+        });
+        unaryWithAttrs(r, "ParametricSoftplus", ctx -> {
+            double a = ctx.floatAttr("alpha", 1.0);
+            double b = ctx.floatAttr("beta", 1.0);
+            return x -> a * Math.log1p(Math.exp(b * x));
+        });
+        r.add(op("Affine").shape(unaryRule(null, ctx -> {
+            double a = ctx.floatAttr("alpha", 1.0);
+            double b = ctx.floatAttr("beta", 0.0);
+            return x -> a * x + b;
+        })).cost(ElementwiseOps::perElement).saves(AutogradRule.NOTHING));
+        for (String name : List.of("Gelu", "FastGelu")) {
+            r.add(op(MS, name).shape(unaryRule(null, ctx -> null)).cost(ElementwiseOps::perElement)
+                    .saves(saveInputs(0)));
+        }
+        r.add(op(MS, "QuickGelu").shape(unaryRule(null, ctx -> {
+            double a = ctx.floatAttr("alpha", 1.702);
+            return x -> x * sigmoid(a * x);
+        })).cost(ElementwiseOps::perElement).saves(saveInputs(0)));
+        r.add(op(MS, "BiasGelu").shape(broadcastRule(inputType(0), null)).cost(ElementwiseOps::perElement)
                 .saves(saveInputs(0, 1)));
     }
 
@@ -155,7 +205,7 @@ public final class ElementwiseOps implements OpFamily {
                     ? a -> pyMod(a[0], a[1])
                     : a -> fmodOf(a[0], a[1])).infer(ctx);
         }).cost(ElementwiseOps::perElement).saves(ElementwiseOps::modSaves));
-        r.add(op("BitShift").shape(ctx -> {
+        r.add(op("BitShift").constants(0, 1).shape(ctx -> {
             boolean left = "LEFT".equals(ctx.stringAttr("direction", ""));
             broadcastRule(inputType(0), d -> left
                     ? a -> (double) ((long) a[0] << (long) a[1])
@@ -213,7 +263,7 @@ public final class ElementwiseOps implements OpFamily {
         // Where(condition, X, Y): the three broadcast; the element type is X's.
         r.add(op("Where").shape(broadcastRule(inputType(1), d -> a -> a[0] != 0 ? a[1] : a[2]))
                 .cost(ElementwiseOps::perElement).saves(ctx -> anyRequiresGrad(ctx)
-                        ? List.of(Saved.input(0)) : List.of()));
+                        ? List.of(Saved.input(0)) : List.of()).constants(0));
         r.add(op("Clip").shape(ElementwiseOps::clip).cost(ElementwiseOps::perElement).saves(saveInputs(0))
                 .constants(1, 2));
         r.add(op("Cast").shape(ctx -> {
@@ -224,7 +274,7 @@ public final class ElementwiseOps implements OpFamily {
             convert(ctx, to);
         }).cost(ctx -> Cost.ZERO).saves(AutogradRule.NOTHING));
         r.add(op("CastLike").shape(ctx -> convert(ctx, ctx.input(1).dtype())).cost(ctx -> Cost.ZERO)
-                .saves(AutogradRule.NOTHING));
+                .saves(AutogradRule.NOTHING).constants(1));
         // BitCast reinterprets the bits: same shape when the widths agree (all the suite's cases);
         // across widths the last axis would change, which we leave unknown.
         r.add(op("BitCast").shape(ctx -> {
@@ -329,9 +379,20 @@ public final class ElementwiseOps implements OpFamily {
         return ctx -> t;
     }
 
+    /**
+     * Comparisons, logic and bit operations: what they read from a stored tensor is a constant to
+     * PyTorch (a threshold, a mask), never a trained weight.
+     */
+    private static final java.util.Set<String> NON_DIFFERENTIABLE = java.util.Set.of("And", "Or", "Xor", "Equal",
+            "Greater", "Less", "GreaterOrEqual", "LessOrEqual", "BitwiseAnd", "BitwiseOr", "BitwiseXor");
+
     private static void binary(OpRegistry r, String name, OutType out,
                                Function<DType, ElementwiseValues.ElementFn> value, AutogradRule saves) {
-        r.add(op(name).shape(broadcastRule(out, value)).cost(ElementwiseOps::perElement).saves(saves));
+        OpDef.Builder b = op(name).shape(broadcastRule(out, value)).cost(ElementwiseOps::perElement).saves(saves);
+        if (NON_DIFFERENTIABLE.contains(name)) {
+            b.constants(0, 1);
+        }
+        r.add(b);
     }
 
     /**
@@ -356,6 +417,9 @@ public final class ElementwiseOps implements OpFamily {
                 }
                 values.add(ctx.inputValue(i));
             }
+            if (rankKnown && isLegacyBroadcast(ctx)) {
+                alignLegacyOperand(ctx, shapes, values);
+            }
             if (shapes.isEmpty() && rankKnown) {
                 throw ctx.fail("needs at least one input");
             }
@@ -370,6 +434,39 @@ public final class ElementwiseOps implements OpFamily {
                 ctx.output(0, out, shape);
             }
         };
+    }
+
+    /**
+     * Before opset 7, binary ops broadcast only with {@code broadcast=1}, and then B to A: B's
+     * dims line up with A's from {@code axis} on (default: A's last dims, as numpy does).
+     */
+    private static boolean isLegacyBroadcast(InferenceContext ctx) {
+        return ctx.opset() < 7 && ctx.intAttr("broadcast", 0) != 0 && ctx.hasAttr("axis");
+    }
+
+    /** Pads B's shape (and value) with trailing 1s so that numpy broadcasting aligns it at {@code axis}. */
+    private static void alignLegacyOperand(InferenceContext ctx, List<Shape> shapes, List<TensorValue> values) {
+        if (shapes.size() != 2) {
+            return;
+        }
+        Shape a = shapes.get(0);
+        Shape b = shapes.get(1);
+        int axis = Shapes.axis(ctx, ctx.intAttr("axis", 0), Math.max(1, a.rank()));
+        int trailing = a.rank() - axis - b.rank();
+        if (trailing < 0) {
+            throw ctx.fail("operand B of rank " + b.rank() + " does not fit A of rank " + a.rank() + " at axis " + axis);
+        }
+        List<dev.modelmeter.graph.Dim> dims = new ArrayList<>(b.dims());
+        for (int i = 0; i < trailing; i++) {
+            dims.add(dev.modelmeter.graph.Dim.of(1));
+        }
+        shapes.set(1, new Shape(dims));
+        TensorValue v = values.get(1);
+        if (v != null) {
+            long[] padded = java.util.Arrays.copyOf(v.shape(), v.shape().length + trailing);
+            java.util.Arrays.fill(padded, v.shape().length, padded.length, 1);
+            values.set(1, new TensorValue(v.dtype(), padded, v.data()));
+        }
     }
 
     // ---------------------------------------------------------------- value helpers

@@ -28,7 +28,9 @@ final class IndexingOps {
     static void register(OpRegistry r) {
         r.add(
                 OpDef.op("Slice").shape(IndexingOps::slice).constants(1, 2, 3, 4).view().saves(AutogradRule.NOTHING),
-                OpDef.op("Gather").shape(IndexingOps::gather).constants(1).saves(IndexingOps::savesIndices),
+                // Embedding (a Gather on a stored table) keeps its int64 indices; the fixtures measure that
+                OpDef.op("Gather").shape(IndexingOps::gather).constants(1)
+                        .saves(ctx -> ctx.isWeight(0) ? List.of(Saved.input(1)) : List.of()),
                 OpDef.op("GatherElements").shape(IndexingOps::gatherElements).constants(1).saves(IndexingOps::savesIndices),
                 OpDef.op("GatherND").shape(IndexingOps::gatherNd).constants(1).saves(IndexingOps::savesIndices),
                 OpDef.op("ScatterElements").shape(TensorOps::sameAsInput).constants(1).saves(IndexingOps::savesIndices),

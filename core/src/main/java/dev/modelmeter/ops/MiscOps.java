@@ -5,6 +5,7 @@ import dev.modelmeter.graph.DType;
 import dev.modelmeter.graph.Dim;
 import dev.modelmeter.graph.Shape;
 import dev.modelmeter.graph.TensorType;
+import dev.modelmeter.graph.TensorValue;
 import dev.modelmeter.shapes.InferenceContext;
 import dev.modelmeter.shapes.Shapes;
 
@@ -291,10 +292,22 @@ public final class MiscOps implements OpFamily {
 
     private void registerImage(OpRegistry r) {
         // ImageDecoder: [height, width, channels] uint8; only the channel count is known beforehand.
+        // When the encoded bytes are known, the image header tells the height and width.
         r.add(op("ImageDecoder").shape(ctx -> {
             ctx.input(0);
             long channels = "Grayscale".equals(ctx.stringAttr("pixel_format", "RGB")) ? 1 : 3;
-            ctx.output(0, DType.UINT8, new Shape(List.of(Dim.unknown(), Dim.unknown(), Dim.of(channels))));
+            TensorValue encoded = ctx.inputValue(0);
+            long[] hw = null;
+            if (encoded != null) {
+                byte[] bytes = new byte[encoded.size()];
+                for (int i = 0; i < bytes.length; i++) {
+                    bytes[i] = (byte) encoded.getLong(i);
+                }
+                hw = ImageHeaders.size(bytes);
+            }
+            Dim h = hw != null ? Dim.of(hw[0]) : Dim.unknown();
+            Dim w = hw != null ? Dim.of(hw[1]) : Dim.unknown();
+            ctx.output(0, DType.UINT8, new Shape(List.of(h, w, Dim.of(channels))));
         }).saves(AutogradRule.NOTHING));
         // AffineGrid(theta [N,2,3] | [N,3,4], size [N,C,H,W] | [N,C,D,H,W]) → [N,H,W,2] | [N,D,H,W,3].
         r.add(op("AffineGrid").shape(ctx -> {
@@ -446,6 +459,22 @@ public final class MiscOps implements OpFamily {
         optimizer(r, "Adagrad", 3, new int[] {0, 2});
         optimizer(r, "Adam", 4, new int[] {0, 2, 3});
         optimizer(r, "Momentum", 3, new int[] {0, 2});
+        r.add(op(TRAINING, "Gradient").shape(MiscOps::gradient).saves(AutogradRule.NOTHING));
+    }
+
+    /**
+     * Gradient (preview.training): output i is the gradient of y with respect to the i-th name in
+     * {@code xs}, whose value is fed as input i; it has that input's type.
+     */
+    private static void gradient(InferenceContext ctx) {
+        Attribute xs = ctx.attr("xs");
+        int n = xs == null ? 0 : xs.strings().size();
+        if (ctx.outputCount() > n || ctx.inputCount() < n) {
+            throw ctx.fail("expects one output per name in 'xs' (" + n + "), fed as the first inputs");
+        }
+        for (int i = 0; i < ctx.outputCount(); i++) {
+            ctx.output(i, ctx.inputType(i));
+        }
     }
 
     private static void optimizer(OpRegistry r, String name, int groups, int[] outputGroups) {

@@ -16,6 +16,9 @@ import java.util.List;
  * scales, sizes as inputs 1–3, unused ones empty or omitted), Resize 18+ (axes attribute and a
  * keep_aspect_ratio_policy for sizes). A scaled dim is {@code floor(d · scale)}. Registered by
  * {@link TensorOps}; interpolation saves nothing for backward but sizes.
+ *
+ * <p>Other FLOPs: each output element is a weighted sum of its taps, a multiply and an add per tap:
+ * nearest copies (0), linear reads 2^k taps and cubic 4^k, k being the number of axes whose size changes.
  */
 final class ResizeOps {
 
@@ -24,8 +27,10 @@ final class ResizeOps {
 
     static void register(OpRegistry r) {
         r.add(
-                OpDef.op("Resize").shape(ResizeOps::resize).constants(1, 2, 3).saves(AutogradRule.NOTHING),
-                OpDef.op("Upsample").shape(ResizeOps::upsample).constants(1).saves(AutogradRule.NOTHING));
+                OpDef.op("Resize").shape(ResizeOps::resize).cost(ResizeOps::cost).constants(1, 2, 3)
+                        .saves(AutogradRule.NOTHING),
+                OpDef.op("Upsample").shape(ResizeOps::upsample).cost(ResizeOps::cost).constants(1)
+                        .saves(AutogradRule.NOTHING));
     }
 
     private static void upsample(InferenceContext ctx) {
@@ -144,5 +149,24 @@ final class ResizeOps {
             out.set(a, Dim.of(Math.round(scale * s.dim(a).value())));
         }
         return new Shape(out);
+    }
+
+    /** Interpolation arithmetic: 2 FLOPs per tap per output element (see the class comment). */
+    private static Cost cost(CostContext ctx) {
+        String mode = ctx.node().stringAttr("mode", "nearest");
+        TensorType in = ctx.input(0);
+        TensorType out = ctx.output(0);
+        if (mode.equals("nearest") || in == null || out == null || !in.isFullyKnown() || !out.isFullyKnown()) {
+            return Cost.ZERO;
+        }
+        int changed = 0;
+        for (int i = 0; i < in.shape().rank() && i < out.shape().rank(); i++) {
+            if (in.shape().dim(i).value() != out.shape().dim(i).value()) {
+                changed++;
+            }
+        }
+        long taps = 1L << ((mode.equals("cubic") ? 2 : 1) * changed);
+        long elements = out.numel().getAsLong();
+        return Cost.other(2 * taps * elements, "2 x " + taps + " taps x " + elements + " outputs (" + mode + ")");
     }
 }

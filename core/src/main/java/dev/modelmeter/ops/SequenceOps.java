@@ -6,6 +6,7 @@ import dev.modelmeter.graph.Dim;
 import dev.modelmeter.graph.Graph;
 import dev.modelmeter.graph.Shape;
 import dev.modelmeter.graph.TensorType;
+import dev.modelmeter.graph.TensorValue;
 import dev.modelmeter.graph.ValueType;
 import dev.modelmeter.graph.ValueType.OptionalType;
 import dev.modelmeter.graph.ValueType.SequenceType;
@@ -17,8 +18,10 @@ import java.util.List;
 
 /**
  * Sequence and optional operators. A sequence's type is one element type covering all its elements
- * ({@link TypeUnion}); the number of elements is not tracked, so ConcatFromSequence's joined axis is
- * unknown. SequenceEmpty yields a sequence whose element type is null (nothing inserted yet).
+ * ({@link TypeUnion}); SequenceEmpty yields a sequence whose element type is null (nothing inserted
+ * yet). Where a sequence is built in the graph from known parts (SequenceConstruct, SequenceInsert
+ * and SequenceErase at known positions, SplitToSequence of a known axis) its contents, the element
+ * types in order, are tracked too: then SequenceAt, SequenceLength and ConcatFromSequence are exact.
  * Registered by {@link TensorOps}.
  */
 final class SequenceOps {
@@ -29,11 +32,11 @@ final class SequenceOps {
     static void register(OpRegistry r) {
         r.add(
                 OpDef.op("SequenceConstruct").shape(SequenceOps::construct),
-                OpDef.op("SequenceEmpty").shape(ctx -> ctx.output(0, new SequenceType(null))),
+                OpDef.op("SequenceEmpty").shape(ctx -> contents(ctx, 0, List.of())),
                 OpDef.op("SequenceAt").shape(SequenceOps::at).constants(1),
                 OpDef.op("SequenceInsert").shape(SequenceOps::insert).constants(2),
-                OpDef.op("SequenceErase").shape(ctx -> ctx.output(0, sequence(ctx, 0))).constants(1),
-                OpDef.op("SequenceLength").shape(ctx -> ctx.output(0, DType.INT64, Shape.SCALAR)),
+                OpDef.op("SequenceErase").shape(SequenceOps::erase).constants(1),
+                OpDef.op("SequenceLength").shape(SequenceOps::length),
                 OpDef.op("SplitToSequence").shape(SequenceOps::splitToSequence).constants(1),
                 OpDef.op("ConcatFromSequence").shape(SequenceOps::concatFromSequence),
                 OpDef.op("SequenceMap").shape(SequenceOps::sequenceMap),
@@ -54,16 +57,48 @@ final class SequenceOps {
         throw ctx.fail("input " + i + " is not a sequence");
     }
 
-    private static void construct(InferenceContext ctx) {
-        ValueType element = null;
-        for (int i = 0; i < ctx.inputCount(); i++) {
-            element = i == 0 ? ctx.input(0) : TypeUnion.element(element, ctx.input(i));
+    /** Output {@code i} is a sequence of exactly these elements. */
+    private static void contents(InferenceContext ctx, int i, List<ValueType> elements) {
+        ctx.outputContents(i, elements, TypeUnion::element);
+    }
+
+    /**
+     * A position input (SequenceAt/Insert/Erase) as an index into [0, size) — [0, size] when
+     * {@code inserting} — or -1 when its value is unknown; {@code absent} when the input is omitted.
+     */
+    private static int position(InferenceContext ctx, int input, int size, boolean inserting, int absent) {
+        if (!ctx.hasInput(input)) {
+            return absent;
         }
-        ctx.output(0, new SequenceType(element));
+        long[] p = ctx.inputLongs(input);
+        if (p == null || p.length != 1) {
+            return -1;
+        }
+        long pos = p[0] < 0 ? p[0] + size : p[0];
+        if (pos < 0 || pos > (inserting ? size : size - 1)) {
+            throw ctx.fail("position " + p[0] + " is out of range for a sequence of " + size);
+        }
+        return (int) pos;
+    }
+
+    private static void construct(InferenceContext ctx) {
+        List<ValueType> elements = new ArrayList<>();
+        for (int i = 0; i < ctx.inputCount(); i++) {
+            elements.add(ctx.input(i));
+        }
+        contents(ctx, 0, elements);
     }
 
     private static void at(InferenceContext ctx) {
         ValueType element = sequence(ctx, 0).element();
+        List<ValueType> known = ctx.inputContents(0);
+        if (known != null) {
+            int pos = position(ctx, 1, known.size(), false, -1);
+            if (pos >= 0) {
+                ctx.output(0, known.get(pos));
+                return;
+            }
+        }
         if (element == null) {
             throw ctx.fail("reads from an empty sequence");
         }
@@ -72,7 +107,43 @@ final class SequenceOps {
 
     private static void insert(InferenceContext ctx) {
         SequenceType seq = sequence(ctx, 0);
-        ctx.output(0, new SequenceType(TypeUnion.element(seq.element(), ctx.input(1))));
+        TensorType tensor = ctx.input(1);
+        List<ValueType> known = ctx.inputContents(0);
+        if (known != null) {
+            int pos = position(ctx, 2, known.size(), true, known.size());
+            if (pos >= 0) {
+                List<ValueType> elements = new ArrayList<>(known);
+                elements.add(pos, tensor);
+                contents(ctx, 0, elements);
+                return;
+            }
+        }
+        ctx.output(0, new SequenceType(TypeUnion.element(seq.element(), tensor)));
+    }
+
+    private static void erase(InferenceContext ctx) {
+        SequenceType seq = sequence(ctx, 0);
+        List<ValueType> known = ctx.inputContents(0);
+        if (known != null && !known.isEmpty()) {
+            int pos = position(ctx, 1, known.size(), false, known.size() - 1);
+            if (pos >= 0) {
+                List<ValueType> elements = new ArrayList<>(known);
+                elements.remove(pos);
+                contents(ctx, 0, elements);
+                return;
+            }
+        }
+        ctx.output(0, seq);
+    }
+
+    private static void length(InferenceContext ctx) {
+        sequence(ctx, 0);
+        List<ValueType> known = ctx.inputContents(0);
+        if (known != null) {
+            ctx.outputValue(0, TensorValue.scalar(known.size()));
+        } else {
+            ctx.output(0, DType.INT64, Shape.SCALAR);
+        }
     }
 
     /**
@@ -88,6 +159,11 @@ final class SequenceOps {
         }
         int axis = Shapes.axis(ctx, ctx.intAttr("axis", 0), s.rank());
         Dim dim = s.dim(axis);
+        List<ValueType> parts = splitParts(ctx, in, axis);
+        if (parts != null) {
+            contents(ctx, 0, parts);
+            return;
+        }
         Shape element;
         if (!ctx.hasInput(1)) {
             element = ctx.intAttr("keepdims", 1) == 0
@@ -118,6 +194,52 @@ final class SequenceOps {
         ctx.output(0, new SequenceType(new TensorType(in.dtype(), element)));
     }
 
+    /** The pieces SplitToSequence makes when the axis size and the split are known, else null. */
+    private static List<ValueType> splitParts(InferenceContext ctx, TensorType in, int axis) {
+        Shape s = in.shape();
+        Dim dim = s.dim(axis);
+        if (!dim.isKnown()) {
+            return null;
+        }
+        long d = dim.value();
+        List<Long> sizes = new ArrayList<>();
+        if (!ctx.hasInput(1)) {
+            List<ValueType> parts = new ArrayList<>();
+            Shape piece = ctx.intAttr("keepdims", 1) == 0 ? new Shape(without(s.dims(), axis)) : s.withDim(axis, Dim.of(1));
+            for (long k = 0; k < d; k++) {
+                parts.add(new TensorType(in.dtype(), piece));
+            }
+            return parts;
+        }
+        long[] split = ctx.inputLongs(1);
+        TensorType splitType = ctx.inputOrNull(1);
+        if (split == null || splitType == null || splitType.shape() == null) {
+            return null;
+        }
+        if (splitType.shape().rank() == 0) {
+            if (split[0] <= 0) {
+                throw ctx.fail("split size " + split[0] + " is not positive");
+            }
+            for (long at = 0; at < d; at += split[0]) {
+                sizes.add(Math.min(split[0], d - at));
+            }
+        } else {
+            long sum = 0;
+            for (long v : split) {
+                sizes.add(v);
+                sum += v;
+            }
+            if (sum != d) {
+                throw ctx.fail("split sizes sum to " + sum + " but the axis has " + d);
+            }
+        }
+        List<ValueType> parts = new ArrayList<>();
+        for (long size : sizes) {
+            parts.add(new TensorType(in.dtype(), s.withDim(axis, Dim.of(size))));
+        }
+        return parts;
+    }
+
     private static List<Dim> without(List<Dim> dims, int axis) {
         List<Dim> out = new ArrayList<>(dims);
         out.remove(axis);
@@ -127,6 +249,12 @@ final class SequenceOps {
     /** ConcatFromSequence: joins along {@code axis}, or stacks on a new axis; how many elements is unknown. */
     private static void concatFromSequence(InferenceContext ctx) {
         ValueType e = sequence(ctx, 0).element();
+        List<ValueType> known = ctx.inputContents(0);
+        if (known != null && !known.isEmpty() && known.stream().allMatch(
+                k -> k instanceof TensorType t && t.shape() != null)) {
+            concatKnown(ctx, known);
+            return;
+        }
         if (!(e instanceof TensorType t)) {
             ctx.output(0, e == null ? null : new TensorType(DType.UNDEFINED, null));
             return;
@@ -147,6 +275,37 @@ final class SequenceOps {
             out = s.withDim(Shapes.axis(ctx, axisAttr, s.rank()), Dim.unknown());
         }
         ctx.output(0, t.dtype(), out);
+    }
+
+    /** ConcatFromSequence over known elements: Concat's rule, or stacking them on a new axis. */
+    private static void concatKnown(InferenceContext ctx, List<ValueType> elements) {
+        TensorType first = (TensorType) elements.get(0);
+        int rank = first.shape().rank();
+        boolean newAxis = ctx.intAttr("new_axis", 0) == 1;
+        int axis = Shapes.axis(ctx, ctx.intAttr("axis", 0), newAxis ? rank + 1 : rank);
+        List<Dim> dims = new ArrayList<>(first.shape().dims());
+        long total = 0;
+        boolean totalKnown = true;
+        for (ValueType v : elements) {
+            Shape s = ((TensorType) v).shape();
+            if (s.rank() != rank) {
+                throw ctx.fail("elements have ranks " + rank + " and " + s.rank());
+            }
+            for (int d = 0; d < rank; d++) {
+                if (!newAxis && d == axis) {
+                    totalKnown &= s.dim(d).isKnown();
+                    total += s.dim(d).isKnown() ? s.dim(d).value() : 0;
+                } else {
+                    dims.set(d, TensorOps.unify(ctx, dims.get(d), s.dim(d)));
+                }
+            }
+        }
+        if (newAxis) {
+            dims.add(axis, Dim.of(elements.size()));
+        } else {
+            dims.set(axis, totalKnown ? Dim.of(total) : Dim.unknown());
+        }
+        ctx.output(0, first.dtype(), new Shape(dims));
     }
 
     /** SequenceMap: the body runs on element types (sequence inputs) and tensors; each output is a sequence. */

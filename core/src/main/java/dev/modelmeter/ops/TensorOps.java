@@ -20,7 +20,9 @@ import java.util.Map;
 /**
  * Tensor layout and construction: Shape, Reshape and the other views, Concat, Split, Expand, Tile,
  * Pad, Constant, ConstantOfShape, Range, Identity, DepthToSpace… These move or make data and do no
- * arithmetic, so they cost nothing and autograd saves nothing for them. Their rules propagate small
+ * arithmetic, so they cost nothing and autograd saves nothing for them. Views are PyTorch's: reshape,
+ * flatten, squeeze, unsqueeze, transpose, expand, identity, slicing and split (whose outputs are all
+ * views of the input). Their rules propagate small
  * known values, which is what resolves the Shape → Gather → Concat → Reshape chains exporters emit.
  * Indexing ({@link IndexingOps}), resizing ({@link ResizeOps}) and sequence/optional operators
  * ({@link SequenceOps}) are registered from here too.
@@ -39,7 +41,7 @@ public final class TensorOps implements OpFamily {
                 OpDef.op("Transpose").shape(TensorOps::transpose).view().saves(AutogradRule.NOTHING),
                 OpDef.op("Identity").shape(TensorOps::identity).view().saves(AutogradRule.NOTHING),
                 OpDef.op("Concat").shape(TensorOps::concat).saves(AutogradRule.NOTHING),
-                OpDef.op("Split").shape(TensorOps::split).constants(1).saves(AutogradRule.NOTHING),
+                OpDef.op("Split").shape(TensorOps::split).constants(1).view().saves(AutogradRule.NOTHING),
                 OpDef.op("Expand").shape(TensorOps::expand).constants(1).view().saves(AutogradRule.NOTHING),
                 OpDef.op("Tile").shape(TensorOps::tile).constants(1).saves(AutogradRule.NOTHING),
                 OpDef.op("Pad").shape(TensorOps::pad).constants(1, 2, 3).saves(AutogradRule.NOTHING),
@@ -371,6 +373,8 @@ public final class TensorOps implements OpFamily {
         TensorValue v = ctx.inputValue(0);
         if (v != null) {
             ctx.outputValue(0, v);
+        } else if (ctx.inputContents(0) != null) {
+            ctx.outputContents(0, ctx.inputContents(0), TypeUnion::element);
         } else {
             ctx.output(0, t);
         }
@@ -632,7 +636,10 @@ public final class TensorOps implements OpFamily {
         if ((a = attrs.get("value")) != null || (a = attrs.get("sparse_value")) != null) {
             TensorData t = a.t();
             if (t == null) {
-                throw ctx.fail("attribute '" + a.name() + "' holds no tensor");
+                // a sparse tensor the reader does not keep: a valid model whose constant we cannot tell
+                ctx.warn("Constant '" + ctx.node().name() + "': attribute '" + a.name() + "' not read; its shape is unknown");
+                ctx.output(0, null);
+                return;
             }
             if (t.value() != null && t.value().size() <= TensorValue.MAX_ELEMENTS) {
                 ctx.outputValue(0, t.value());

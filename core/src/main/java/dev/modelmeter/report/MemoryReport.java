@@ -76,6 +76,31 @@ public final class MemoryReport {
         return at == null || at.isEmpty() ? "start" : at;
     }
 
+    /** The breakdown at each step's peak as CSV: one line per part, bytes. */
+    public static String csv(MemoryPlan p) {
+        Breakdown a = p.firstStep().breakdown();
+        Breakdown b = p.steadyStep().breakdown();
+        StringBuilder sb = new StringBuilder("part,first_step_bytes,later_steps_bytes\n");
+        long[][] rows = {{a.weights(), b.weights()}, {a.buffers(), b.buffers()}, {a.inputs(), b.inputs()},
+            {a.gradients(), b.gradients()}, {a.optimizerState(), b.optimizerState()},
+            {a.savedActivations(), b.savedActivations()}, {a.transients(), b.transients()},
+            {p.firstStep().peakBytes(), p.steadyStep().peakBytes()}};
+        String[] names = {"weights", "buffers", "inputs", "gradients", "optimizer_state", "saved_activations",
+            "transients", "peak"};
+        for (int i = 0; i < names.length; i++) {
+            sb.append(names[i]).append(',').append(rows[i][0]).append(',').append(rows[i][1]).append('\n');
+        }
+        sb.append("saved_for_backward,").append(p.savedBytes()).append(',').append(p.savedBytes()).append('\n');
+        sb.append("inference_peak,").append(p.inference().peakBeyondWeightsBytes()).append(',')
+                .append(p.inference().peakBeyondWeightsBytes()).append('\n');
+        return sb.toString();
+    }
+
+    /** The table view inside a Markdown code block. */
+    public static String markdown(String source, MemoryPlan p, DeviceFigures device) {
+        return "```\n" + table(source, p, device) + "```\n";
+    }
+
     /** What the device adds to the graph's peak (null when no --gpu was given). */
     public record DeviceFigures(String name, long peakBytes, long budgetBytes) {
     }

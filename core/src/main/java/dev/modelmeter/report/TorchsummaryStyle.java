@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
 
 /**
  * torchsummary's table and footer, computed the way torchsummary computes them: one row per leaf
- * module call, output shapes with the batch as -1, figures per sample, "MB" that are really MiB
+ * module call (functional calls outside modules are not rows), output shapes with the batch as -1, figures per sample, "MB" that are really MiB
  * (bytes / 1024²), and a "Forward/backward pass size" that is twice the sum of the rows' outputs —
  * not what training keeps (see docs/STYLES.md).
  */
@@ -30,6 +30,9 @@ public final class TorchsummaryStyle {
         long rowParams = 0;
         int index = 0;
         for (Layer l : s.layers()) {
+            if (l.depth() == 0) {
+                continue; // functional calls outside any module (x.view(-1, 512)): torchsummary hooks modules only
+            }
             index++;
             TensorType out = l.outputShapes().isEmpty() ? null : l.outputShapes().get(0);
             outputElements += TorchNames.perSampleElements(out);

@@ -26,6 +26,21 @@ public final class InferenceContext {
         List<ValueType> infer(Graph body, List<ValueType> inputTypes);
     }
 
+    /** A sub-graph's output types and, where small and known, their values (null entries otherwise). */
+    public record SubgraphResult(List<ValueType> types, List<TensorValue> values) {
+    }
+
+    /** A {@link SubgraphInferrer} that also tells the body outputs' known values (an If on a known condition passes them on). */
+    @FunctionalInterface
+    public interface SubgraphValueInferrer extends SubgraphInferrer {
+        SubgraphResult inferWithValues(Graph body, List<ValueType> inputTypes);
+
+        @Override
+        default List<ValueType> infer(Graph body, List<ValueType> inputTypes) {
+            return inferWithValues(body, inputTypes).types();
+        }
+    }
+
     private final Node node;
     private final int opset;
     private final ValueType[] inputTypes;
@@ -36,6 +51,10 @@ public final class InferenceContext {
     private final List<String> warnings = new ArrayList<>();
 
     private final long rebatchFactor;
+
+    /** Element types, in order, of sequence inputs whose elements are known one by one (null entries otherwise). */
+    private List<List<ValueType>> inputContents = List.of();
+    private final List<List<ValueType>> outputContents = new ArrayList<>();
 
     public InferenceContext(Node node, int opset, List<ValueType> inputTypes, List<TensorValue> inputValues,
                             SubgraphInferrer subgraphs) {
@@ -52,6 +71,41 @@ public final class InferenceContext {
         this.outputTypes = new ValueType[node.outputs().size()];
         this.outputValues = new TensorValue[node.outputs().size()];
         this.subgraphs = subgraphs;
+        for (int i = 0; i < node.outputs().size(); i++) {
+            outputContents.add(null);
+        }
+    }
+
+    /** The engine tells which sequence inputs have known contents (one entry per input, null when unknown). */
+    public void setInputContents(List<List<ValueType>> contents) {
+        this.inputContents = new ArrayList<>(contents);
+    }
+
+    /** The element types, in order, of sequence input {@code i}, or null when only its element type is known. */
+    public List<ValueType> inputContents(int i) {
+        return hasInput(i) && i < inputContents.size() ? inputContents.get(i) : null;
+    }
+
+    /**
+     * Sets output {@code i} to a sequence of exactly these elements; its type's element covers them all
+     * ({@code elementUnion} merges two element types; an empty sequence has a null element type).
+     */
+    public void outputContents(int i, List<ValueType> elements, java.util.function.BinaryOperator<ValueType> elementUnion) {
+        if (i < outputTypes.length && elements.stream().anyMatch(java.util.Objects::isNull)) {
+            outputTypes[i] = null; // an element of unknown type: nothing to tell
+        } else if (i < outputTypes.length) {
+            ValueType element = null;
+            for (ValueType e : elements) {
+                element = element == null ? e : elementUnion.apply(element, e);
+            }
+            outputTypes[i] = new ValueType.SequenceType(element);
+            outputContents.set(i, List.copyOf(elements));
+        }
+    }
+
+    /** The known contents of output {@code i}, or null. */
+    public List<ValueType> outputContents(int i) {
+        return outputContents.get(i);
     }
 
     /**
@@ -192,6 +246,15 @@ public final class InferenceContext {
     /** Infers a sub-graph of this node (a body attribute) from the given input types. */
     public List<ValueType> inferSubgraph(Graph body, List<ValueType> bodyInputTypes) {
         return subgraphs.infer(body, bodyInputTypes);
+    }
+
+    /** Like {@link #inferSubgraph}, with the output values the engine could tell (all null when it tells none). */
+    public SubgraphResult inferSubgraphWithValues(Graph body, List<ValueType> bodyInputTypes) {
+        if (subgraphs instanceof SubgraphValueInferrer v) {
+            return v.inferWithValues(body, bodyInputTypes);
+        }
+        List<ValueType> types = subgraphs.infer(body, bodyInputTypes);
+        return new SubgraphResult(types, Arrays.asList(new TensorValue[types.size()]));
     }
 
     public void warn(String message) {

@@ -74,6 +74,8 @@ public final class ShapeInference {
         final Scope parent;
         final Map<String, ValueType> types = new LinkedHashMap<>();
         final Map<String, TensorValue> values = new HashMap<>();
+        /** Sequences whose elements are known one by one (built by SequenceConstruct/Insert…), in order. */
+        final Map<String, List<ValueType>> contents = new HashMap<>();
         final Set<String> defined = new HashSet<>();
 
         Scope(Scope parent) {
@@ -98,8 +100,16 @@ public final class ShapeInference {
             return parent == null ? null : parent.value(name);
         }
 
+        List<ValueType> contents(String name) {
+            if (defined.contains(name)) {
+                return contents.get(name);
+            }
+            return parent == null ? null : parent.contents(name);
+        }
+
         void define(String name, ValueType type, TensorValue value) {
             defined.add(name);
+            contents.remove(name);
             if (type != null) {
                 types.put(name, type);
             } else {
@@ -147,14 +157,18 @@ public final class ShapeInference {
     private void inferNode(Node node, Scope scope, Map<String, ValueType> declared) {
         List<ValueType> inTypes = new ArrayList<>();
         List<TensorValue> inValues = new ArrayList<>();
+        List<List<ValueType>> inContents = new ArrayList<>();
         for (String in : node.inputs()) {
             inTypes.add(in.isEmpty() ? null : scope.type(in));
             inValues.add(in.isEmpty() ? null : scope.value(in));
+            inContents.add(in.isEmpty() ? null : scope.contents(in));
         }
         int opset = opsets.getOrDefault(node.domain(), node.domain().isEmpty()
                 ? opsets.getOrDefault("ai.onnx", 1) : 1);
         InferenceContext ctx = new InferenceContext(node, opset, inTypes, inValues,
-                (body, bodyInputs) -> inferSubgraph(body, bodyInputs, scope), options.rebatchFactor());
+                (InferenceContext.SubgraphValueInferrer) (body, bodyInputs) -> inferSubgraph(body, bodyInputs, scope),
+                options.rebatchFactor());
+        ctx.setInputContents(inContents);
         ShapeRule rule = rules.find(node, opset);
         if (rule == null) {
             unknownOps.merge(node.qualifiedOpType(), 1, Integer::sum);
@@ -186,6 +200,9 @@ public final class ShapeInference {
             ValueType chosen = reconcile(name, inferred, decl);
             TensorValue value = Objects.equals(chosen, inferred) ? ctx.outputValue(i) : null;
             scope.define(name, chosen, value);
+            if (Objects.equals(chosen, inferred) && ctx.outputContents(i) != null) {
+                scope.contents.put(name, ctx.outputContents(i));
+            }
         }
     }
 
@@ -233,7 +250,7 @@ public final class ShapeInference {
         return inferred;
     }
 
-    private List<ValueType> inferSubgraph(Graph body, List<ValueType> bodyInputTypes, Scope outer) {
+    private InferenceContext.SubgraphResult inferSubgraph(Graph body, List<ValueType> bodyInputTypes, Scope outer) {
         Scope inner = new Scope(outer);
         List<ValueInfo> inputs = body.inputs();
         for (int i = 0; i < inputs.size(); i++) {
@@ -245,10 +262,12 @@ public final class ShapeInference {
                 body.initializers());
         inferGraph(withoutInputs, inner, false);
         List<ValueType> out = new ArrayList<>();
+        List<TensorValue> values = new ArrayList<>();
         for (ValueInfo o : body.outputs()) {
             out.add(inner.type(o.name()));
+            values.add(inner.value(o.name()));
         }
-        return out;
+        return new InferenceContext.SubgraphResult(out, values);
     }
 
     /**

@@ -246,6 +246,18 @@ class TensorOpsTest {
     }
 
     @Test
+    void resizeLinearCostsTwoFlopsPerTap() {
+        // [1,1,2,2] → [1,1,4,4] linear: 2 axes change, 2^2 = 4 taps; 16 outputs × 4 taps × 2 = 128 other FLOPs
+        Node n = new Node("r", "Resize", "", List.of("x", "", "s"), List.of("y"),
+                Map.of("mode", Attribute.ofString("mode", "linear")), Map.of(), "");
+        Cost c = OpRegistry.standard().find(n).cost().cost(new CostContext(n, 19,
+                Arrays.asList(TensorType.of(DType.FLOAT, 1, 1, 2, 2), null, TensorType.of(DType.FLOAT, 4)),
+                List.of(TensorType.of(DType.FLOAT, 1, 1, 4, 4))));
+        assertThat(c.otherFlops()).isEqualTo(128);
+        assertThat(c.macs()).isZero();
+    }
+
+    @Test
     void concatSumsAxisAndChecksOthers() {
         // [2,3] ++ [2,5] on axis 1 → [2,8]; [2,3] ++ [4,3] on axis 1 fails
         ShapedGraph g = new G().input("a", 2, 3).input("b", 2, 5)
@@ -284,6 +296,25 @@ class TensorOpsTest {
     }
 
     @Test
+    void ifWithKnownConditionPassesBranchValues() {
+        // cond = true: the then branch's Constant [3,4] flows out as a value and feeds Reshape:
+        // x [2,6] (12 elements) reshaped to [3,4]
+        Node thenConst = new Node("tc", "Constant", "", List.of(), List.of("ts"),
+                Map.of("value_ints", Attribute.ofInts("value_ints", 3, 4)), Map.of(), "");
+        Graph thenG = new Graph("then", List.of(thenConst), List.of(), List.of(new ValueInfo("ts", null)),
+                List.of(), List.of());
+        Node elseConst = new Node("ec", "Constant", "", List.of(), List.of("es"),
+                Map.of("value_ints", Attribute.ofInts("value_ints", 12)), Map.of(), "");
+        Graph elseG = new Graph("else", List.of(elseConst), List.of(), List.of(new ValueInfo("es", null)),
+                List.of(), List.of());
+        ShapedGraph g = new G().input("x", 2, 6).scalar("cond", DType.BOOL, 1)
+                .node("If", List.of("cond"), List.of("s"), Attribute.ofGraph("then_branch", thenG),
+                        Attribute.ofGraph("else_branch", elseG))
+                .node("Reshape", List.of("x", "s"), List.of("y")).run();
+        assertThat(shape(g, "y")).isEqualTo(Shape.of(3, 4));
+    }
+
+    @Test
     void loopStacksScanOutputsOverKnownTripCount() {
         // Loop M=5, body passes cond through and emits a [1] float per iteration → scan output [5,1]
         Node identity = new Node("id", "Identity", "", List.of("cond_in"), List.of("cond_out"), Map.of(), Map.of(), "");
@@ -319,5 +350,41 @@ class TensorOpsTest {
         ValueType s1 = g.type("s1");
         assertThat(s1).isEqualTo(new ValueType.SequenceType(TensorType.of(DType.FLOAT, 3)));
         assertThat(shape(g, "y")).isEqualTo(Shape.of(3));
+    }
+
+    @Test
+    void knownSequenceContentsMakeConcatAndAtExact() {
+        // SequenceConstruct(a [2,3,4], b [2,5,4]); insert c [2,1,4] at position 0 → [c, a, b];
+        // erase position -1 → [c, a]; length 2; SequenceAt 1 → a [2,3,4];
+        // ConcatFromSequence axis 1 of [c, a] → [2, 1+3, 4] = [2,4,4];
+        // ConcatFromSequence new_axis=1 axis -1 of (a, a) → stacked at the end: [2,3,4,2]
+        ShapedGraph g = new G().input("a", 2, 3, 4).input("b", 2, 5, 4).input("c", 2, 1, 4)
+                .scalar("p0", DType.INT64, 0).scalar("pm1", DType.INT64, -1).scalar("p1", DType.INT64, 1)
+                .node("SequenceConstruct", List.of("a", "b"), List.of("s0"))
+                .node("SequenceInsert", List.of("s0", "c", "p0"), List.of("s1"))
+                .node("SequenceErase", List.of("s1", "pm1"), List.of("s2"))
+                .node("SequenceLength", List.of("s2"), List.of("n"))
+                .node("SequenceAt", List.of("s2", "p1"), List.of("at"))
+                .node("ConcatFromSequence", List.of("s2"), List.of("cat"), Attribute.ofInt("axis", 1))
+                .node("SequenceConstruct", List.of("a", "a"), List.of("aa"))
+                .node("ConcatFromSequence", List.of("aa"), List.of("stack"), Attribute.ofInt("axis", -1),
+                        Attribute.ofInt("new_axis", 1)).run();
+        assertThat(g.values().get("n")).isEqualTo(TensorValue.scalar(2));
+        assertThat(shape(g, "at")).isEqualTo(Shape.of(2, 3, 4));
+        assertThat(shape(g, "cat")).isEqualTo(Shape.of(2, 4, 4));
+        assertThat(shape(g, "stack")).isEqualTo(Shape.of(2, 3, 4, 2));
+    }
+
+    @Test
+    void splitToSequenceWithScalarSplitKeepsTheShorterLastPiece() {
+        // [7,2] split into chunks of 3 along axis 0 → [3,2], [3,2], [1,2]; concatenated back → [7,2]
+        ShapedGraph g = new G().input("x", 7, 2).scalar("k", DType.INT64, 3)
+                .node("SplitToSequence", List.of("x", "k"), List.of("s"))
+                .node("SequenceLength", List.of("s"), List.of("n"))
+                .node("ConcatFromSequence", List.of("s"), List.of("y"), Attribute.ofInt("axis", 0)).run();
+        assertThat(g.values().get("n")).isEqualTo(TensorValue.scalar(3));
+        assertThat(shape(g, "y")).isEqualTo(Shape.of(7, 2));
+        assertThat(g.type("s")).isEqualTo(new ValueType.SequenceType(
+                new TensorType(DType.FLOAT, new Shape(List.of(Dim.unknown(), Dim.of(2))))));
     }
 }

@@ -62,6 +62,13 @@ final class ConformanceReport {
             md.append("| ").append(e.getKey()).append(" | ").append(e.getValue().size()).append(" | ").append(p)
                     .append(" | ").append(e.getValue().size() - p).append(" | ").append(first).append(" |\n");
         }
+        List<ConformanceHarness.Outcome> failed = all.stream().filter(o -> !o.passed()).toList();
+        if (!failed.isEmpty()) {
+            md.append("\n## Every failure\n\n| test | reason |\n|---|---|\n");
+            for (ConformanceHarness.Outcome o : failed) {
+                md.append("| ").append(o.test()).append(" | ").append(shorten(o.reason())).append(" |\n");
+            }
+        }
         Path docs = Path.of(root, "docs");
         Files.createDirectories(docs);
         Files.writeString(docs.resolve(name), md.toString());

@@ -1,0 +1,20 @@
+package dev.modelmeter.cli;
+
+import dev.modelmeter.analysis.memory.Device;
+import picocli.CommandLine.Option;
+
+/** The device options of {@code memory} and {@code fit}. */
+final class GpuOptions {
+
+    @Option(names = "--gpu", paramLabel = "GPU",
+            description = "a GPU from the catalogue (rtx3090, rtx4090, a100-40gb, a100-80gb, h100-80gb, v100-16gb, t4, l4, a10g)"
+                    + " or a memory size (24GiB, 24GB)")
+    String gpu;
+
+    @Option(names = "--reserve", paramLabel = "SIZE", description = "memory to keep free on the GPU (e.g. 1GiB)")
+    String reserve;
+
+    Device device() {
+        return gpu == null ? null : Devices.parse(gpu, reserve);
+    }
+}

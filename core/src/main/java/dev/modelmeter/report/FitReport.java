@@ -1,0 +1,82 @@
+package dev.modelmeter.report;
+
+import dev.modelmeter.analysis.memory.Device;
+import dev.modelmeter.analysis.memory.FitSolver;
+import dev.modelmeter.analysis.memory.TrainingSetup;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Renders the batch solver's answer. The budget is the GPU's memory less the user's reserve; a batch
+ * fits when its device peak (graph peak with allocator rounding + CUDA context + workspaces) is within it.
+ */
+public final class FitReport {
+
+    private FitReport() {
+    }
+
+    public static String table(String source, FitSolver.Fit fit, TrainingSetup setup) {
+        Device d = fit.device();
+        StringBuilder sb = new StringBuilder();
+        sb.append(source).append('\n');
+        sb.append(String.format(Locale.ROOT, "%s: %s, budget %s (reserve %s); training with %s, %s%n%n", d.name(),
+                d.source(), Format.bytes(budget(d)), Format.bytes(d.reserveBytes()),
+                setup.optimizer().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                setup.precision().name().toLowerCase(Locale.ROOT).replace('_', '-')));
+        TextTable t = new TextTable(List.of("Batch", "Graph peak", "With rounding", "Device peak", "Fits"),
+                true, true, true, true, false);
+        for (FitSolver.Probe p : fit.table()) {
+            Device.DeviceMemory m = p.memory();
+            t.add(Integer.toString(p.batch()), Format.bytes(m.graphPeakBytes()), Format.bytes(m.allocatorPeakBytes()),
+                    Format.bytes(m.totalBytes()), m.fits() ? "yes" : "no");
+        }
+        sb.append(t.render()).append('\n');
+        if (fit.maxBatch() == 0) {
+            sb.append("Not even batch 1 fits.\n");
+        } else {
+            sb.append(String.format(Locale.ROOT, "Largest batch that fits: %d (device peak %s of %s)%n", fit.maxBatch(),
+                    Format.bytes(fit.atMax().totalBytes()), Format.bytes(budget(d))));
+        }
+        sb.append(String.format(Locale.ROOT, "Device model: CUDA context %s + workspaces %s; allocator rounds to 512 B"
+                + " blocks, 2 MiB segments above 1 MiB (docs/MEMORY.md)%n", Format.bytes(d.contextBytes()),
+                Format.bytes(d.workspaceBytes())));
+        return sb.toString();
+    }
+
+    public static ObjectNode tree(String source, FitSolver.Fit fit, TrainingSetup setup) {
+        Device d = fit.device();
+        ObjectNode root = Json.object();
+        root.put("schema", "modelmeter.fit/1");
+        root.put("source", source);
+        root.put("gpu", d.name());
+        root.put("memory_bytes", d.memoryBytes());
+        root.put("reserve_bytes", d.reserveBytes());
+        root.put("budget_bytes", budget(d));
+        root.put("context_bytes", d.contextBytes());
+        root.put("workspace_bytes", d.workspaceBytes());
+        root.put("optimizer", setup.optimizer().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        root.put("precision", setup.precision().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        root.put("max_batch", fit.maxBatch());
+        if (fit.atMax() != null) {
+            root.put("peak_bytes_at_max_batch", fit.atMax().totalBytes());
+        }
+        ArrayNode table = root.putArray("table");
+        for (FitSolver.Probe p : fit.table()) {
+            ObjectNode o = table.addObject();
+            o.put("batch", p.batch());
+            o.put("graph_peak_bytes", p.memory().graphPeakBytes());
+            o.put("allocator_peak_bytes", p.memory().allocatorPeakBytes());
+            o.put("device_peak_bytes", p.memory().totalBytes());
+            o.put("fits", p.memory().fits());
+        }
+        return root;
+    }
+
+    /** Memory a step may use: the GPU's memory less the reserve the user keeps free. */
+    public static long budget(Device d) {
+        return d.memoryBytes() - d.reserveBytes();
+    }
+}

@@ -1,0 +1,231 @@
+package dev.modelmeter.zoo;
+
+import dev.modelmeter.dsl.Attention;
+import dev.modelmeter.dsl.Dropout;
+import dev.modelmeter.dsl.Embedding;
+import dev.modelmeter.dsl.LayerNorm;
+import dev.modelmeter.dsl.Linear;
+import dev.modelmeter.dsl.Module;
+import dev.modelmeter.dsl.ModuleList;
+import dev.modelmeter.dsl.Tensor;
+import dev.modelmeter.graph.Attribute;
+import dev.modelmeter.graph.DType;
+import dev.modelmeter.graph.Dim;
+import dev.modelmeter.graph.TensorType;
+import dev.modelmeter.graph.TensorValue;
+
+import java.util.List;
+
+/**
+ * Hugging Face {@code GPT2LMHeadModel} with the module names of {@code transformers}:
+ * {@code transformer} (token and position embeddings {@code wte}, {@code wpe}, dropout, blocks
+ * {@code h.N} with pre-LayerNorm causal self-attention and MLP built from HF's {@code Conv1D}, final
+ * {@code ln_f}) and {@code lm_head}, whose weight is the token embedding (tied: one tensor). Input
+ * {@code input_ids} [B, S] int64 with a known S (the causal mask is built once from a constant
+ * [1, 1, S, S]); output
+ * {@code logits} [B, S, vocab].
+ *
+ * <p>HF's {@code Conv1D} (weight {@code [in, out]}, {@code addmm} on the flattened input) is written as
+ * MatMul + Add on the 3-D input: the same arithmetic without the reshapes.
+ */
+public final class Gpt2 extends Module {
+
+    private final Transformer transformer;
+    private final Linear lmHead;
+
+    /**
+     * A GPT-2 language model.
+     *
+     * @param vocab     vocabulary size
+     * @param positions position-embedding table size
+     * @param hidden    embedding size
+     * @param layers    number of blocks
+     * @param heads     attention heads
+     */
+    public Gpt2(long vocab, long positions, long hidden, int layers, long heads) {
+        transformer = register("transformer", new Transformer(vocab, positions, hidden, layers, heads));
+        lmHead = register("lm_head", new Linear(hidden, vocab, false).tieWeight(transformer.wte.weight()));
+    }
+
+    /**
+     * GPT-2 small (124M): vocabulary 50257, 1024 positions, 768 wide, 12 layers, 12 heads.
+     *
+     * @return the model
+     */
+    public static Gpt2 small() {
+        return new Gpt2(50257, 1024, 768, 12, 12);
+    }
+
+    /** The HF class name. */
+    @Override
+    public String typeName() {
+        return "GPT2LMHeadModel";
+    }
+
+    /** input_ids → logits. */
+    @Override
+    protected Tensor forward(Tensor ids) {
+        return lmHead.apply(transformer.apply(ids));
+    }
+
+    /** A module printed under the given class name. */
+    private static class Named extends Module {
+        private final String type;
+
+        Named(String type) {
+            this.type = type;
+        }
+
+        @Override
+        public String typeName() {
+            return type;
+        }
+    }
+
+    private static final class Transformer extends Named {
+        private final Embedding wte;
+        private final Embedding wpe;
+        private final Dropout drop;
+        private final ModuleList h;
+        private final LayerNorm lnF;
+
+        Transformer(long vocab, long positions, long hidden, int layers, long heads) {
+            super("GPT2Model");
+            wte = register("wte", new Embedding(vocab, hidden));
+            wpe = register("wpe", new Embedding(positions, hidden));
+            drop = register("drop", new Dropout(0.1));
+            h = register("h", new ModuleList());
+            for (int i = 0; i < layers; i++) {
+                h.add(new Block(hidden, heads));
+            }
+            lnF = register("ln_f", new LayerNorm(hidden));
+        }
+
+        @Override
+        protected Tensor forward(Tensor ids) {
+            long seq = ids.size(1);
+            long[] positions = new long[(int) seq];
+            for (int i = 0; i < seq; i++) {
+                positions[i] = i;
+            }
+            Tensor positionIds = ids.network().constant("position_ids",
+                    TensorValue.ofLongs(DType.INT64, new long[] {1, seq}, positions));
+            Tensor causal = Attention.causalMask(ids.network(), seq);
+            Tensor x = drop.apply(wte.apply(ids).add(wpe.apply(positionIds)));
+            for (Module block : h.modules()) {
+                x = block.apply(x, causal);
+            }
+            return lnF.apply(x);
+        }
+    }
+
+    private static final class Block extends Named {
+        private final LayerNorm ln1;
+        private final SelfAttention attn;
+        private final LayerNorm ln2;
+        private final Mlp mlp;
+
+        Block(long hidden, long heads) {
+            super("GPT2Block");
+            ln1 = register("ln_1", new LayerNorm(hidden));
+            attn = register("attn", new SelfAttention(hidden, heads));
+            ln2 = register("ln_2", new LayerNorm(hidden));
+            mlp = register("mlp", new Mlp(hidden, 4 * hidden));
+        }
+
+        /** [hidden, causal mask] → hidden. */
+        @Override
+        protected List<Tensor> forwardAll(List<Tensor> inputs) {
+            Tensor x = inputs.get(0);
+            Tensor h = attn.apply(ln1.apply(x), inputs.get(1)).add(x);
+            return List.of(h.add(mlp.apply(ln2.apply(h))));
+        }
+    }
+
+    private static final class SelfAttention extends Named {
+        private final long hidden;
+        private final long heads;
+        private final Conv1D cAttn;
+        private final Conv1D cProj;
+        private final Dropout residDropout;
+
+        SelfAttention(long hidden, long heads) {
+            super("GPT2Attention");
+            this.hidden = hidden;
+            this.heads = heads;
+            cAttn = register("c_attn", new Conv1D(3 * hidden, hidden));
+            cProj = register("c_proj", new Conv1D(hidden, hidden));
+            register("attn_dropout", new Dropout(0.1)); // registered like HF; SDPA applies its rate functionally
+            residDropout = register("resid_dropout", new Dropout(0.1));
+        }
+
+        /** [hidden, causal mask] → hidden. */
+        @Override
+        protected List<Tensor> forwardAll(List<Tensor> inputs) {
+            Tensor x = inputs.get(0);
+            List<Tensor> qkv = cAttn.apply(x).split(2, hidden, hidden, hidden);
+            Tensor q = Attention.splitHeads(qkv.get(0), heads);
+            Tensor k = Attention.splitHeads(qkv.get(1), heads);
+            Tensor v = Attention.splitHeads(qkv.get(2), heads);
+            Tensor context = Attention.mergeHeads(Attention.scaledDotProduct(q, k, v, inputs.get(1), null, 0.1));
+            return List.of(residDropout.apply(cProj.apply(context)));
+        }
+    }
+
+    private static final class Mlp extends Named {
+        private final Conv1D cFc;
+        private final Conv1D cProj;
+        private final NewGelu act;
+        private final Dropout dropout;
+
+        Mlp(long hidden, long inner) {
+            super("GPT2MLP");
+            cFc = register("c_fc", new Conv1D(inner, hidden));
+            cProj = register("c_proj", new Conv1D(hidden, inner));
+            act = register("act", new NewGelu());
+            dropout = register("dropout", new Dropout(0.1));
+        }
+
+        @Override
+        protected Tensor forward(Tensor x) {
+            return dropout.apply(cProj.apply(act.apply(cFc.apply(x))));
+        }
+    }
+
+    /** HF {@code Conv1D(nf, nx)}: a Linear whose weight is stored {@code [nx, nf]} (in, out). */
+    private static final class Conv1D extends Named {
+        private final long nf;
+
+        Conv1D(long nf, long nx) {
+            super("Conv1D");
+            this.nf = nf;
+            parameter("weight", nx, nf);
+            parameter("bias", nf);
+        }
+
+        @Override
+        protected Tensor forward(Tensor x) {
+            Tensor w = tensor(x, "weight");
+            Tensor b = tensor(x, "bias");
+            if (x.rank() == 2) {
+                return x.network().emit("Gemm", List.of(x, w, b), List.<Attribute>of(),
+                        List.of(new TensorType(x.dtype(), x.shape().withDim(1, Dim.of(nf)))), java.util.Map.of())
+                        .get(0);
+            }
+            return x.matmul(w).add(b);
+        }
+    }
+
+    /** HF {@code NewGELUActivation}: {@code 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))}, element-wise ops. */
+    private static final class NewGelu extends Named {
+        NewGelu() {
+            super("NewGELUActivation");
+        }
+
+        @Override
+        protected Tensor forward(Tensor x) {
+            Tensor inner = x.add(x.pow(3.0).mul(0.044715)).mul(Math.sqrt(2.0 / Math.PI));
+            return x.mul(0.5).mul(inner.tanh().add(1.0));
+        }
+    }
+}
