@@ -207,6 +207,24 @@ class MemoryPlannerTest {
     }
 
     @Test
+    void otherOptimizers() {
+        TrainingSetup cpu = TrainingSetup.defaults(4).withBackend(Backend.CPU);
+        // Adagrad fills its state (sum, 576, and a 4-byte step per tensor) when constructed: before step 1
+        MemoryPlan adagrad = planner.plan(linear(), cpu.withOptimizer(Optimizer.ADAGRAD));
+        assertThat(adagrad.firstStep().liveAtStart()).isEqualTo(736 + 576 + 8);
+        // RMSprop: square_avg (576) + steps (8), created in the first step; grads 576
+        MemoryPlan rmsprop = planner.plan(linear(), cpu.withOptimizer(Optimizer.RMSPROP));
+        assertThat(rmsprop.firstStep().liveAtEnd()).isEqualTo(736 + 576 + 576 + 8);
+        // CUDA's foreach AdamW: one temporary per parameter at once (576) on top of statics 736, grads 576,
+        // state 1,160, y 256 and the loss 4
+        MemoryPlan foreach = planner.plan(linear(), TrainingSetup.defaults(4).withOptimizer(Optimizer.ADAMW));
+        assertThat(foreach.firstStep().peakBytes()).isEqualTo(736 + 576 + 1_160 + 260 + 576);
+        // plain SGD keeps no state
+        MemoryPlan sgd = planner.plan(linear(), cpu.withOptimizer(Optimizer.SGD));
+        assertThat(sgd.firstStep().liveAtEnd()).isEqualTo(736 + 576);
+    }
+
+    @Test
     void adamWStateAndTemporaries() {
         TrainingSetup setup = TrainingSetup.defaults(4).withBackend(Backend.CPU).withOptimizer(Optimizer.ADAMW);
         MemoryPlan plan = planner.plan(linear(), setup);
