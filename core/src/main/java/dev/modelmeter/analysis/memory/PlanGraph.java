@@ -373,6 +373,16 @@ final class PlanGraph {
 
     /** Values whose size is unknown count as 0 bytes: say so, the figures are then lower bounds. */
     private void warnUnknownSizes() {
+        Set<String> controlFlow = new TreeSet<>();
+        for (Node n : nodes) {
+            if (Set.of("If", "Loop", "Scan").contains(n.opType())) {
+                controlFlow.add(n.opType());
+            }
+        }
+        if (!controlFlow.isEmpty()) {
+            warnings.add(controlFlow + " bodies are not simulated: their outputs are counted, their temporaries"
+                    + " and saved tensors are not (approximate)");
+        }
         int unknown = 0;
         for (Node n : nodes) {
             for (String out : n.outputs()) {

@@ -207,6 +207,21 @@ class MemoryPlannerTest {
     }
 
     @Test
+    void dropoutMaskDependsOnTheBackend() {
+        // x[4,8] → Gemm(W1) → h → Dropout (training: it has a mask output) → d → Gemm(W2) → y
+        ShapedGraph g = new G().input("x", 4, 8).weight("W1", 8, 8).weight("W2", 8, 8)
+                .node("Gemm", "fc1", List.of("x", "W1"), "h", 4, 8)
+                .node("Dropout", "drop", List.of("h"), List.of("d", "mask"), Map.of(),
+                        TensorType.of(DType.FLOAT, 4, 8), TensorType.of(DType.BOOL, 4, 8))
+                .node("Gemm", "fc2", List.of("d", "W2"), "y", 4, 8)
+                .output("y").shaped();
+        // fc1 saves x (4·8·4 = 128), fc2 saves d (128); CPU's dropout keeps a float mask (128),
+        // CUDA's fused kernel a bool mask (32)
+        assertThat(planner.plan(g, TrainingSetup.defaults(4).withBackend(Backend.CPU)).savedBytes()).isEqualTo(384);
+        assertThat(planner.plan(g, TrainingSetup.defaults(4).withBackend(Backend.CUDA)).savedBytes()).isEqualTo(288);
+    }
+
+    @Test
     void otherOptimizers() {
         TrainingSetup cpu = TrainingSetup.defaults(4).withBackend(Backend.CPU);
         // Adagrad fills its state (sum, 576, and a 4-byte step per tensor) when constructed: before step 1
