@@ -481,7 +481,10 @@ final class PlanGraph {
                 continue;
             }
             String inplace = n.metadata().get("modelmeter.inplace");
-            if ("true".equals(inplace) || (inplace == null && INPLACE_CANDIDATES.contains(op) && canOverwrite(n.input(0), cons))) {
+            // only ops that save their output share storage when run in place: the fixtures show ReLU6 and
+            // Hardswish with inplace=True keep a separate saved tensor, as if not in place
+            if (INPLACE_CANDIDATES.contains(op)
+                    && ("true".equals(inplace) || (inplace == null && canOverwrite(n.input(0), cons)))) {
                 aliasOf.put(out0, n.input(0));
                 continue;
             }
