@@ -34,6 +34,17 @@ public final class ModelMeter {
         return OnnxReader.read(Path.of(source));
     }
 
+    /**
+     * Reads a model for planning a training step: a zoo model's train-mode graph (BatchNorm with batch
+     * statistics, Dropout active), a file as it is — export {@code model.train()} for training figures.
+     */
+    public static Model loadForTraining(String source) {
+        if (source.startsWith(ZOO_PREFIX)) {
+            return ZooSource.buildForTraining(source.substring(ZOO_PREFIX.length()));
+        }
+        return OnnxReader.read(Path.of(source));
+    }
+
     /** Loads and summarises a model with rows folded to leaf modules. */
     public static ModelSummary summarize(String source, AnalysisOptions options) {
         return Analyzer.standard().summarize(load(source), options, dev.modelmeter.analysis.LayerFolding.LEAVES);

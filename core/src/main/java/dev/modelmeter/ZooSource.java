@@ -11,4 +11,8 @@ final class ZooSource {
     static Model build(String name) {
         return Zoo.build(name);
     }
+
+    static Model buildForTraining(String name) {
+        return Zoo.network(name, true).build();
+    }
 }

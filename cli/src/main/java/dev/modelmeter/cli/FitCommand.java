@@ -48,7 +48,7 @@ final class FitCommand implements Callable<Integer> {
         if (format != OutputFormat.table && format != OutputFormat.json) {
             throw new UsageException("fit prints table or json");
         }
-        Model m = ModelMeter.load(model.model);
+        Model m = ModelMeter.loadForTraining(model.model);
         Analyzer analyzer = Analyzer.standard();
         FitSolver.Fit fit = new FitSolver(MemoryPlanner.standard()).solve(
                 b -> analyzer.shape(m, options.withBatch(b), new ArrayList<>()), training.setup(1), device);

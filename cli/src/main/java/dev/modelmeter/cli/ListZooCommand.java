@@ -17,7 +17,7 @@ final class ListZooCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         for (String name : Zoo.names()) {
-            spec.commandLine().getOut().printf("zoo:%-14s %s%n", name, Zoo.description(name));
+            spec.commandLine().getOut().printf("zoo:%-20s %s%n", name, Zoo.description(name));
         }
         return Main.OK;
     }

@@ -4,6 +4,7 @@ import dev.modelmeter.ModelMeter;
 import dev.modelmeter.analysis.AnalysisOptions;
 import dev.modelmeter.analysis.Analyzer;
 import dev.modelmeter.analysis.memory.Device;
+import dev.modelmeter.analysis.memory.ExportCheck;
 import dev.modelmeter.analysis.memory.MemoryPlan;
 import dev.modelmeter.analysis.memory.TrainingSetup;
 import dev.modelmeter.analysis.memory.MemoryPlanner;
@@ -38,18 +39,19 @@ final class MemoryCommand implements Callable<Integer> {
     @Mixin
     GpuOptions gpu;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE})")
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table, json, csv or md (default: ${DEFAULT-VALUE})")
     OutputFormat format;
 
     @Override
     public Integer call() {
         AnalysisOptions options = model.toOptions(training.freeze);
-        Model m = ModelMeter.load(model.model);
+        Model m = ModelMeter.loadForTraining(model.model);
         List<String> warnings = new ArrayList<>();
         ShapedGraph shaped = Analyzer.standard().shape(m, options, warnings);
         int batch = Batches.of(shaped, options);
         TrainingSetup setup = training.setup(batch);
         MemoryPlan plan = MemoryPlanner.standard().plan(shaped, setup);
+        warnings.addAll(ExportCheck.trainingWarnings(shaped));
         Device gpuDevice = gpu.device();
         MemoryReport.DeviceFigures device = null;
         if (gpuDevice != null) {
@@ -58,9 +60,10 @@ final class MemoryCommand implements Callable<Integer> {
                     gpuDevice.memoryBytes() - gpuDevice.reserveBytes());
         }
         String text = switch (format) {
-            case json -> Json.pretty(MemoryReport.tree(model.model, plan, device));
+            case json -> Json.pretty(MemoryReport.tree(model.model, plan, device, warnings));
             case table -> MemoryReport.table(model.model, plan, device);
-            default -> throw new UsageException("memory prints table or json");
+            case csv -> MemoryReport.csv(plan);
+            case md -> MemoryReport.markdown(model.model, plan, device);
         };
         spec.commandLine().getOut().print(text);
         if (format == OutputFormat.table) {

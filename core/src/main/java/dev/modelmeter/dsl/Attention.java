@@ -45,16 +45,20 @@ public final class Attention {
     }
 
     /**
-     * A causal mask for {@code seq} positions: a bool constant [1, 1, seq, seq], true where a query
-     * position may attend (key position ≤ query position). Make it once per network and pass it to every
-     * layer, as Hugging Face models do.
+     * A causal mask for {@code seq} positions, additive as PyTorch's SDPA turns a bool mask into: a bool
+     * constant [1, 1, seq, seq] (true where key position ≤ query position) made into 0 where attended and
+     * {@link #MASKED} elsewhere by one Where. Make it once per network and pass it to every layer as the
+     * additive mask, as Hugging Face models do.
      *
      * @param net the network
      * @param seq the sequence length
-     * @return the mask
+     * @return the float mask [1, 1, seq, seq]
      */
     public static Tensor causalMask(Network net, long seq) {
-        return net.constant("causal_mask", DType.BOOL, 1, 1, seq, seq);
+        Tensor keep = net.constant("causal_mask", DType.BOOL, 1, 1, seq, seq);
+        Tensor zero = net.constant("zero", new TensorValue(DType.FLOAT, new long[0], new double[] {0}));
+        Tensor masked = net.constant("mask_value", new TensorValue(DType.FLOAT, new long[0], new double[] {MASKED}));
+        return Tensor.where(keep, zero, masked);
     }
 
     /**
@@ -62,7 +66,7 @@ public final class Attention {
      *
      * @param additiveMask null, or a float mask broadcastable to [B, H, S, S] added to the scores
      * @param keep         null, or a bool mask broadcastable to the scores, false where a score is masked
-     *                     out ({@link #causalMask})
+     *                     out (an additive mask such as {@link #causalMask} is the form PyTorch's SDPA runs)
      * @param q queries [B, H, S, D]
      * @param k keys [B, H, S, D]
      * @param v values [B, H, S, D]

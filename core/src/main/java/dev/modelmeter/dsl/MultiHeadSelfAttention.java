@@ -73,10 +73,10 @@ public class MultiHeadSelfAttention extends Module {
         Tensor additive = mask != null && mask.dtype() != DType.BOOL ? mask : null;
         Tensor keep = mask != null && mask.dtype() == DType.BOOL ? mask : null;
         if (causal) {
-            if (keep != null) {
-                throw new ModelMeterException("give either a bool mask or causal=true, not both");
+            if (mask != null) {
+                throw new ModelMeterException("give either a mask or causal=true, not both");
             }
-            keep = Attention.causalMask(x.network(), x.size(1));
+            additive = Attention.causalMask(x.network(), x.size(1));
         }
         Tensor context = Attention.scaledDotProduct(Attention.splitHeads(q.apply(x), heads),
                 Attention.splitHeads(k.apply(x), heads), Attention.splitHeads(v.apply(x), heads), additive, keep,

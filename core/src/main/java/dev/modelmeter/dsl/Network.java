@@ -234,7 +234,13 @@ public final class Network {
                 && !outputName.equals(value.name()))) {
             throw new ModelMeterException("output name '" + outputName + "' is already used");
         }
-        outputs.put(value.name(), outputName);
+        Tensor produced = value;
+        boolean fromNode = nodes.stream().anyMatch(n -> n.outputs().contains(value.name()));
+        if (!fromNode || outputs.containsKey(value.name())) {
+            // a graph input, a weight or an already named output: ONNX needs a node to produce the output
+            produced = emit("Identity", List.of(value), List.of(), List.of(value.type()), Map.of()).get(0);
+        }
+        outputs.put(produced.name(), outputName);
         usedNames.put(outputName, 1);
         return this;
     }

@@ -282,6 +282,45 @@ public final class Tensor {
         return x.network.emit1("Where", List.of(condition, x, y), List.of(), new TensorType(x.dtype(), s));
     }
 
+    /**
+     * {@code torch.cat(tensors, axis)} (ONNX Concat): sizes along {@code axis} add up, the others must agree.
+     *
+     * @param axis    the axis (negative counts from the end)
+     * @param tensors the tensors, at least one, all of the same rank
+     * @return the concatenation
+     */
+    public static Tensor cat(int axis, Tensor... tensors) {
+        if (tensors.length == 0) {
+            throw new ModelMeterException("cat needs at least one tensor");
+        }
+        Tensor first = tensors[0];
+        int a = DimMath.axis(axis, first.rank());
+        long known = 0;
+        boolean allKnown = true;
+        for (Tensor t : tensors) {
+            if (t.rank() != first.rank()) {
+                throw new ModelMeterException("cat: tensors of rank " + first.rank() + " and " + t.rank());
+            }
+            for (int d = 0; d < t.rank(); d++) {
+                Dim x = t.shape().dim(d);
+                Dim y = first.shape().dim(d);
+                if (d != a && x.isKnown() && y.isKnown() && x.value() != y.value()) {
+                    throw new ModelMeterException("cat: shapes " + first.shape() + " and " + t.shape()
+                            + " differ outside axis " + a);
+                }
+            }
+            Dim d = t.shape().dim(a);
+            if (d.isKnown()) {
+                known += d.value();
+            } else {
+                allKnown = false;
+            }
+        }
+        Shape out = first.shape().withDim(a, allKnown ? Dim.of(known) : Dim.unknown());
+        return first.network.emit1("Concat", List.of(tensors), List.of(Attribute.ofInt("axis", a)),
+                new TensorType(first.dtype(), out));
+    }
+
     private Tensor unary(String op) {
         return network.emit1(op, List.of(this), List.of(), type);
     }

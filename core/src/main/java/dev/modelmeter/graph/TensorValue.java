@@ -1,18 +1,24 @@
 package dev.modelmeter.graph;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The contents of a small tensor known at analysis time: shape constants, Constant nodes, values
  * propagated through Shape → Gather → Concat chains. Elements are stored as doubles in row-major
  * order; integer values beyond 2^53 lose precision, which only matters for sentinels such as
- * INT64_MAX, and those saturate back to themselves when cast to long.
+ * INT64_MAX, and those saturate back to themselves when cast to long. A string tensor keeps its
+ * elements in {@code strings} instead (its {@code data} is zeros).
  */
-public record TensorValue(DType dtype, long[] shape, double[] data) {
+public record TensorValue(DType dtype, long[] shape, double[] data, List<String> strings) {
 
     /** The cap on elements a reader or a shape rule keeps as a value (bigger tensors are not tracked). */
     public static final int MAX_ELEMENTS = 65_536;
 
+    /**
+     * @param strings the elements of a string tensor (StringSplit and StringNormalizer sizes depend on
+     *                them), null for every other tensor; {@code data} then holds zeros
+     */
     public TensorValue {
         long n = 1;
         for (long s : shape) {
@@ -22,6 +28,26 @@ public record TensorValue(DType dtype, long[] shape, double[] data) {
             throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + n
                     + " elements, data has " + data.length);
         }
+        if (strings != null && strings.size() != n) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + n
+                    + " elements, strings has " + strings.size());
+        }
+        strings = strings == null ? null : List.copyOf(strings);
+    }
+
+    /** A numeric tensor. */
+    public TensorValue(DType dtype, long[] shape, double[] data) {
+        this(dtype, shape, data, null);
+    }
+
+    /** A string tensor. */
+    public static TensorValue ofStrings(long[] shape, List<String> values) {
+        return new TensorValue(DType.STRING, shape, new double[values.size()], values);
+    }
+
+    /** True when this value holds the strings of a string tensor. */
+    public boolean hasStrings() {
+        return strings != null;
     }
 
     public static TensorValue ofLongs(DType dtype, long[] shape, long[] values) {
@@ -69,16 +95,19 @@ public record TensorValue(DType dtype, long[] shape, double[] data) {
     @Override
     public boolean equals(Object o) {
         return o instanceof TensorValue v && v.dtype == dtype && Arrays.equals(v.shape, shape)
-                && Arrays.equals(v.data, data);
+                && Arrays.equals(v.data, data) && java.util.Objects.equals(v.strings, strings);
     }
 
     @Override
     public int hashCode() {
-        return 31 * Arrays.hashCode(shape) + Arrays.hashCode(data);
+        return 31 * Arrays.hashCode(shape) + Arrays.hashCode(data) + java.util.Objects.hashCode(strings);
     }
 
     @Override
     public String toString() {
+        if (strings != null) {
+            return dtype.displayName() + Arrays.toString(shape) + "=" + (strings.size() > 16 ? strings.subList(0, 16) : strings);
+        }
         return dtype.displayName() + Arrays.toString(shape) + "=" + Arrays.toString(data.length > 16
                 ? Arrays.copyOf(data, 16) : data);
     }

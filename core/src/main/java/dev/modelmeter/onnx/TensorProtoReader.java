@@ -16,7 +16,7 @@ import java.util.List;
 /**
  * Reads one {@code TensorProto}. Payloads larger than {@link #CAP_BYTES} are skipped and only located;
  * small numeric payloads are kept and decoded into a {@link TensorValue} when the tensor has at most
- * {@link TensorValue#MAX_ELEMENTS} elements. On the wire, {@code dims} and {@code data_type} may come
+ * {@link TensorValue#MAX_ELEMENTS} elements; so are the strings of a small string tensor. On the wire, {@code dims} and {@code data_type} may come
  * after the payload, so the keep-or-skip decision is made from the payload's own length prefix.
  */
 final class TensorProtoReader {
@@ -41,6 +41,9 @@ final class TensorProtoReader {
     private int typedCount;
     private boolean typedIsInt32;
     private boolean payloadTooLarge;
+    private final List<String> strings = new ArrayList<>();
+    private long stringBytes;
+    private boolean stringsTooLarge;
 
     private TensorProtoReader() {
     }
@@ -62,14 +65,7 @@ final class TensorProtoReader {
                 }
                 case 4 -> readFloats(in, tag);
                 case 5 -> readVarintValues(in, tag, "TensorProto.int32_data", Kind.INT32);
-                case 6 -> {
-                    in.expect(tag, WireFormat.WIRETYPE_LENGTH_DELIMITED, "TensorProto.string_data");
-                    long start = in.position();
-                    int length = in.readLength();
-                    in.skipBytes(length);
-                    notePayload(start, in.position());
-                    payloadTooLarge = true; // strings carry no numeric value
-                }
+                case 6 -> readString(in, tag);
                 case 7 -> readVarintValues(in, tag, "TensorProto.int64_data", Kind.INT64);
                 case 8 -> {
                     in.expect(tag, WireFormat.WIRETYPE_LENGTH_DELIMITED, "TensorProto.name");
@@ -90,6 +86,24 @@ final class TensorProtoReader {
                 default -> in.skip(tag);
             }
         }
+    }
+
+    /**
+     * One element of {@code string_data}. Small string tensors are kept (StringSplit and
+     * StringNormalizer sizes depend on their contents), up to {@link #CAP_BYTES} bytes in all.
+     */
+    private void readString(ProtoInput in, int tag) throws IOException {
+        in.expect(tag, WireFormat.WIRETYPE_LENGTH_DELIMITED, "TensorProto.string_data");
+        long start = in.position();
+        int length = in.readLength();
+        stringBytes += length;
+        if (stringBytes > CAP_BYTES || strings.size() == TensorValue.MAX_ELEMENTS) {
+            in.skipBytes(length);
+            stringsTooLarge = true;
+        } else {
+            strings.add(new String(in.readBytes(length), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        notePayload(start, in.position());
     }
 
     /** Reads a {@code StringStringEntryProto} as {key, value} (missing fields are empty strings). */
@@ -300,7 +314,11 @@ final class TensorProtoReader {
             location = null;
         }
         TensorValue value = null;
-        if (!external && !payloadTooLarge && numel <= TensorValue.MAX_ELEMENTS) {
+        if (dtype == DType.STRING) {
+            if (!external && !stringsTooLarge && strings.size() == numel) {
+                value = TensorValue.ofStrings(shape, strings);
+            }
+        } else if (!external && !payloadTooLarge && numel <= TensorValue.MAX_ELEMENTS) {
             double[] data = raw != null ? decodeRaw(dtype, raw, (int) numel) : decodeTyped(dtype, (int) numel);
             value = data == null ? null : new TensorValue(dtype, shape, data);
         }

@@ -39,6 +39,7 @@ public final class MiscOps implements OpFamily {
         registerImage(r);
         registerMl(r);
         registerTraining(r);
+        registerRecentSequenceOps(r);
     }
 
     // ---------------------------------------------------------------- quantisation
@@ -122,35 +123,16 @@ public final class MiscOps implements OpFamily {
     // ---------------------------------------------------------------- strings
 
     private void registerStrings(OpRegistry r) {
-        // Stopwords remove a data-dependent number of strings: the last size is then unknown.
-        r.add(op("StringNormalizer").shape(ctx -> {
-            TensorType x = ctx.input(0);
-            Attribute stop = ctx.attr("stopwords");
-            Shape s = x.shape();
-            if (s != null && stop != null && !stop.strings().isEmpty() && s.rank() > 0) {
-                s = s.withDim(s.rank() - 1, Dim.unknown());
-            }
-            ctx.output(0, DType.STRING, s);
-        }).saves(AutogradRule.NOTHING));
+        // Stopwords remove a data-dependent number of strings: known when the strings are, else the
+        // last size is unknown.
+        r.add(op("StringNormalizer").shape(MiscOps::stringNormalizer).saves(AutogradRule.NOTHING));
         r.add(op("RegexFullMatch").shape(ctx -> ctx.output(0, DType.BOOL, ctx.input(0).shape()))
                 .saves(AutogradRule.NOTHING));
         r.add(op("StringConcat").shape(ElementwiseOps.broadcastRule(ElementwiseOps.fixed(DType.STRING), null))
                 .saves(AutogradRule.NOTHING));
         // StringSplit: Y has one more axis, as long as the most substrings any element splits into
-        // (data-dependent; 0 when there are no elements); Z counts them per element.
-        r.add(op("StringSplit").shape(ctx -> {
-            TensorType x = ctx.input(0);
-            Shape s = x.shape();
-            if (s == null) {
-                ctx.output(0, DType.STRING, null);
-                ctx.output(1, DType.INT64, null);
-                return;
-            }
-            List<Dim> dims = new ArrayList<>(s.dims());
-            dims.add(s.numel().isPresent() && s.numel().getAsLong() == 0 ? Dim.of(0) : Dim.unknown());
-            ctx.output(0, DType.STRING, new Shape(dims));
-            ctx.output(1, DType.INT64, s);
-        }).saves(AutogradRule.NOTHING));
+        // (known when the strings are; 0 when there are no elements); Z counts them per element.
+        r.add(op("StringSplit").shape(MiscOps::stringSplit).saves(AutogradRule.NOTHING));
         // TfIdfVectorizer: [C] → [max(ngram_indexes)+1], [N, C] → [N, max+1], float.
         r.add(op("TfIdfVectorizer").shape(ctx -> {
             TensorType x = ctx.input(0);
@@ -172,6 +154,81 @@ public final class MiscOps implements OpFamily {
                 throw ctx.fail("input must be 1-D or 2-D, got rank " + s.rank());
             }
         }).saves(AutogradRule.NOTHING));
+    }
+
+    /**
+     * StringNormalizer on [C] or [1, C]: strings equal to a stopword (ignoring case unless
+     * {@code is_case_sensitive}) are removed; when none is left the output holds one empty string.
+     */
+    private static void stringNormalizer(InferenceContext ctx) {
+        TensorType x = ctx.input(0);
+        Shape s = x.shape();
+        Attribute stop = ctx.attr("stopwords");
+        if (s == null || s.rank() == 0 || stop == null || stop.strings().isEmpty()) {
+            ctx.output(0, DType.STRING, s);
+            return;
+        }
+        TensorValue v = ctx.inputValue(0);
+        Dim kept = Dim.unknown();
+        if (v != null && v.hasStrings()) {
+            boolean caseSensitive = ctx.intAttr("is_case_sensitive", 0) != 0;
+            java.util.Set<String> stopwords = new java.util.HashSet<>();
+            for (String w : stop.strings()) {
+                stopwords.add(caseSensitive ? w : w.toLowerCase(java.util.Locale.ROOT));
+            }
+            long n = 0;
+            for (String e : v.strings()) {
+                if (!stopwords.contains(caseSensitive ? e : e.toLowerCase(java.util.Locale.ROOT))) {
+                    n++;
+                }
+            }
+            kept = Dim.of(Math.max(n, 1));
+        }
+        ctx.output(0, DType.STRING, s.withDim(s.rank() - 1, kept));
+    }
+
+    /**
+     * StringSplit: with a delimiter, Python's {@code str.split(delimiter, maxsplit)}; without one (or
+     * an empty one), runs of whitespace separate and leading/trailing whitespace is dropped.
+     */
+    private static void stringSplit(InferenceContext ctx) {
+        TensorType x = ctx.input(0);
+        Shape s = x.shape();
+        if (s == null) {
+            ctx.output(0, DType.STRING, null);
+            ctx.output(1, DType.INT64, null);
+            return;
+        }
+        Dim parts = Dim.unknown();
+        TensorValue v = ctx.inputValue(0);
+        if (s.numel().isPresent() && s.numel().getAsLong() == 0) {
+            parts = Dim.of(0);
+        } else if (v != null && v.hasStrings()) {
+            String delimiter = ctx.stringAttr("delimiter", "");
+            long maxParts = ctx.hasAttr("maxsplit") ? ctx.intAttr("maxsplit", 0) + 1 : Long.MAX_VALUE;
+            long most = 0;
+            for (String e : v.strings()) {
+                most = Math.max(most, Math.min(maxParts, splitCount(e, delimiter)));
+            }
+            parts = Dim.of(most);
+        }
+        List<Dim> dims = new ArrayList<>(s.dims());
+        dims.add(parts);
+        ctx.output(0, DType.STRING, new Shape(dims));
+        ctx.output(1, DType.INT64, s);
+    }
+
+    /** Substrings {@code text} splits into, without a cap. */
+    private static long splitCount(String text, String delimiter) {
+        if (delimiter.isEmpty()) {
+            String t = text.strip();
+            return t.isEmpty() ? 0 : t.split("(?U)\\s+").length;
+        }
+        long count = 1;
+        for (int i = text.indexOf(delimiter); i >= 0; i = text.indexOf(delimiter, i + delimiter.length())) {
+            count++;
+        }
+        return count;
     }
 
     // ---------------------------------------------------------------- signal processing
@@ -492,6 +549,114 @@ public final class MiscOps implements OpFamily {
                 ctx.output(o, ctx.input(2 + outputGroups[group] * n + o % n));
             }
         }).saves(AutogradRule.NOTHING));
+    }
+
+    // ---------------------------------------------------------------- recent sequence-model ops
+
+    /**
+     * Recent operators for state-space and linear-attention language models (opset 27) and
+     * FlexAttention ({@code ai.onnx.preview}), which no other family registers.
+     */
+    private void registerRecentSequenceOps(OpRegistry r) {
+        // CausalConvWithState(input [B, C, L], weight [C, 1, K], bias?, past_state? [B, C, K-1]):
+        // a depthwise causal conv; output [B, C, L], present_state [B, C, K-1].
+        r.add(op("CausalConvWithState").shape(ctx -> {
+            TensorType x = ctx.input(0);
+            TensorType w = ctx.input(1);
+            ctx.output(0, x);
+            Shape xs = x.shape();
+            if (ctx.hasInput(3) && ctx.input(3).shape() != null) {
+                ctx.output(1, ctx.input(3).withDType(x.dtype()));
+            } else if (xs != null && xs.rank() == 3 && w.shape() != null && w.shape().rank() >= 1) {
+                Dim k = w.shape().dim(w.shape().rank() - 1);
+                Dim state = k.isKnown() ? Dim.of(Math.max(0, k.value() - 1)) : Dim.unknown();
+                ctx.output(1, x.dtype(), new Shape(List.of(xs.dim(0), xs.dim(1), state)));
+            } else {
+                ctx.output(1, x.dtype(), xs == null ? null : Shape.unknownDims(xs.rank()));
+            }
+        }).cost(ctx -> {
+            // B·C·L outputs, K multiply-accumulates each (a depthwise Conv1d, as FlopCounterMode counts it)
+            long out = ctx.outputNumel(0);
+            TensorType w = ctx.input(1);
+            long k = w != null && w.isFullyKnown() && w.shape().rank() >= 1
+                    ? w.shape().dim(w.shape().rank() - 1).value() : 0;
+            return Cost.macs(out * k, out + " outputs × " + k + " taps");
+        }).params(1, 2));
+        r.add(op("LinearAttention").shape(MiscOps::linearAttention));
+        // FlexAttention(Q [B, Hq, Lq, Dk], K [B, Hkv, Lk, Dk], V [B, Hkv, Lk, Dv]) → [B, Hq, Lq, Dv].
+        r.add(op("ai.onnx.preview", "FlexAttention").shape(ctx -> {
+            TensorType q = ctx.input(0);
+            TensorType v = ctx.input(2);
+            if (q.shape() == null || v.shape() == null || q.shape().rank() != 4 || v.shape().rank() != 4) {
+                ctx.output(0, q.dtype(), q.shape() == null ? null : Shape.unknownDims(q.shape().rank()));
+                return;
+            }
+            ctx.output(0, q.dtype(), q.shape().withDim(3, v.shape().dim(3)));
+        }).cost(ctx -> {
+            // Q·Kᵀ: B·Hq·Lq·Lk·Dk, then P·V: B·Hq·Lq·Lk·Dv multiply-accumulates
+            TensorType q = ctx.input(0);
+            TensorType k = ctx.input(1);
+            TensorType v = ctx.input(2);
+            if (q == null || k == null || v == null || !q.isFullyKnown() || !k.isFullyKnown() || !v.isFullyKnown()) {
+                return Cost.ZERO;
+            }
+            long[] qs = q.shape().sizes();
+            long lk = k.shape().dim(2).value();
+            long dv = v.shape().dim(3).value();
+            long rows = qs[0] * qs[1] * qs[2];
+            return Cost.macs(rows * lk * (qs[3] + dv), rows + " rows × " + lk + " keys × (" + qs[3] + " + " + dv + ")");
+        }));
+    }
+
+    /**
+     * LinearAttention(query, key, value, past_state?, decay?, beta?) with q_num_heads and
+     * kv_num_heads: 3-D inputs [B, T, H·D] give output [B, T, Hq·Dv] and present_state
+     * [B, Hkv, Dk, Dv]; 4-D inputs [B, H, T, D] give output [B, Hq, T, Dv].
+     */
+    private static void linearAttention(InferenceContext ctx) {
+        TensorType q = ctx.input(0);
+        TensorType k = ctx.input(1);
+        TensorType v = ctx.input(2);
+        Shape qs = q.shape();
+        Shape ks = k.shape();
+        Shape vs = v.shape();
+        if (qs == null || ks == null || vs == null || qs.rank() != ks.rank() || qs.rank() != vs.rank()
+                || (qs.rank() != 3 && qs.rank() != 4)) {
+            ctx.output(0, q.dtype(), qs == null ? null : Shape.unknownDims(qs.rank()));
+            ctx.output(1, q.dtype(), ctx.hasInput(3) && ctx.input(3).shape() != null ? ctx.input(3).shape() : null);
+            return;
+        }
+        Dim batch = qs.dim(0);
+        Dim dk;
+        Dim dv;
+        Dim hq;
+        Dim hkv;
+        Shape out;
+        if (qs.rank() == 4) {
+            hq = qs.dim(1);
+            hkv = ks.dim(1);
+            dk = ks.dim(3);
+            dv = vs.dim(3);
+            out = new Shape(List.of(batch, hq, qs.dim(2), dv));
+        } else {
+            hq = ctx.hasAttr("q_num_heads") ? Dim.of(ctx.intAttr("q_num_heads", 1)) : Dim.unknown();
+            hkv = ctx.hasAttr("kv_num_heads") ? Dim.of(ctx.intAttr("kv_num_heads", 1)) : hq;
+            dk = divide(ks.dim(2), hkv);
+            dv = divide(vs.dim(2), hkv);
+            Dim width = hq.isKnown() && dv.isKnown() ? Dim.of(hq.value() * dv.value()) : Dim.unknown();
+            out = new Shape(List.of(batch, qs.dim(1), width));
+        }
+        ctx.output(0, q.dtype(), out);
+        if (ctx.hasInput(3) && ctx.input(3).shape() != null) {
+            ctx.output(1, ctx.input(3).withDType(q.dtype()));
+        } else {
+            ctx.output(1, q.dtype(), new Shape(List.of(batch, hkv, dk, dv)));
+        }
+    }
+
+    private static Dim divide(Dim total, Dim parts) {
+        return total.isKnown() && parts.isKnown() && parts.value() > 0 && total.value() % parts.value() == 0
+                ? Dim.of(total.value() / parts.value()) : Dim.unknown();
     }
 
     // ---------------------------------------------------------------- helpers

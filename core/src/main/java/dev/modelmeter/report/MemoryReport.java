@@ -76,11 +76,41 @@ public final class MemoryReport {
         return at == null || at.isEmpty() ? "start" : at;
     }
 
+    /** The breakdown at each step's peak as CSV: one line per part, bytes. */
+    public static String csv(MemoryPlan p) {
+        Breakdown a = p.firstStep().breakdown();
+        Breakdown b = p.steadyStep().breakdown();
+        StringBuilder sb = new StringBuilder("part,first_step_bytes,later_steps_bytes\n");
+        long[][] rows = {{a.weights(), b.weights()}, {a.buffers(), b.buffers()}, {a.inputs(), b.inputs()},
+            {a.gradients(), b.gradients()}, {a.optimizerState(), b.optimizerState()},
+            {a.savedActivations(), b.savedActivations()}, {a.transients(), b.transients()},
+            {p.firstStep().peakBytes(), p.steadyStep().peakBytes()}};
+        String[] names = {"weights", "buffers", "inputs", "gradients", "optimizer_state", "saved_activations",
+            "transients", "peak"};
+        for (int i = 0; i < names.length; i++) {
+            sb.append(names[i]).append(',').append(rows[i][0]).append(',').append(rows[i][1]).append('\n');
+        }
+        sb.append("saved_for_backward,").append(p.savedBytes()).append(',').append(p.savedBytes()).append('\n');
+        sb.append("inference_peak,").append(p.inference().peakBeyondWeightsBytes()).append(',')
+                .append(p.inference().peakBeyondWeightsBytes()).append('\n');
+        return sb.toString();
+    }
+
+    /** The table view inside a Markdown code block. */
+    public static String markdown(String source, MemoryPlan p, DeviceFigures device) {
+        return "```\n" + table(source, p, device) + "```\n";
+    }
+
     /** What the device adds to the graph's peak (null when no --gpu was given). */
     public record DeviceFigures(String name, long peakBytes, long budgetBytes) {
     }
 
-    public static ObjectNode tree(String source, MemoryPlan p, DeviceFigures device) {
+    /**
+     * The plan as JSON (schema in docs/JSON.md).
+     *
+     * @param warnings the caller's warnings (input binding, export checks), printed before the plan's own
+     */
+    public static ObjectNode tree(String source, MemoryPlan p, DeviceFigures device, List<String> warnings) {
         ObjectNode root = Json.object();
         root.put("schema", "modelmeter.memory/1");
         root.put("source", source);
@@ -131,8 +161,8 @@ public final class MemoryReport {
             d.put("fits", device.peakBytes() <= device.budgetBytes());
         }
         root.put("approximate", p.approximate());
-        ArrayNode warnings = root.putArray("warnings");
-        p.warnings().forEach(warnings::add);
+        ArrayNode warningList = root.putArray("warnings");
+        java.util.stream.Stream.concat(warnings.stream(), p.warnings().stream()).distinct().forEach(warningList::add);
         return root;
     }
 

@@ -21,7 +21,8 @@ import java.util.List;
  * {@code transformer} (token and position embeddings {@code wte}, {@code wpe}, dropout, blocks
  * {@code h.N} with pre-LayerNorm causal self-attention and MLP built from HF's {@code Conv1D}, final
  * {@code ln_f}) and {@code lm_head}, whose weight is the token embedding (tied: one tensor). Input
- * {@code input_ids} [B, S] int64 with a known S (the causal mask is a constant [1, 1, S, S]); output
+ * {@code input_ids} [B, S] int64 with a known S (the causal mask is built once from a constant
+ * [1, 1, S, S]); output
  * {@code logits} [B, S, vocab].
  *
  * <p>HF's {@code Conv1D} (weight {@code [in, out]}, {@code addmm} on the flattened input) is written as
@@ -166,7 +167,7 @@ public final class Gpt2 extends Module {
             Tensor q = Attention.splitHeads(qkv.get(0), heads);
             Tensor k = Attention.splitHeads(qkv.get(1), heads);
             Tensor v = Attention.splitHeads(qkv.get(2), heads);
-            Tensor context = Attention.mergeHeads(Attention.scaledDotProduct(q, k, v, null, inputs.get(1), 0.1));
+            Tensor context = Attention.mergeHeads(Attention.scaledDotProduct(q, k, v, inputs.get(1), null, 0.1));
             return List.of(residDropout.apply(cProj.apply(context)));
         }
     }

@@ -40,6 +40,10 @@ public final class Zoo {
                 Zoo::image, "output");
         add("mobilenet-v2", "torchvision MobileNetV2, 224x224 ImageNet, 3.5M params", () -> new MobileNetV2(1000),
                 Zoo::image, "output");
+        add("mobilenet-v3-small", "torchvision MobileNetV3 small, 224x224 ImageNet, 2.5M params",
+                () -> new MobileNetV3Small(1000), Zoo::image, "output");
+        add("squeezenet-1.1", "torchvision SqueezeNet 1.1, 224x224 ImageNet, 1.2M params", () -> new SqueezeNet(1000),
+                Zoo::image, "output");
         add("alexnet", "torchvision AlexNet, 224x224 ImageNet, 61.1M params", () -> new AlexNet(1000), Zoo::image,
                 "output");
         add("bert-base", "Hugging Face BertModel, bert-base-uncased sizes, input_ids + attention_mask 1x128, 109.5M"

@@ -333,7 +333,7 @@ class DslLayersTest {
         Tensor x = net.input("x", DType.FLOAT, Network.shape("B", 6, 32));
         Tensor q = Attention.splitHeads(x, 4);
         assertThat(q.shape()).isEqualTo(Network.shape("B", 4, 6, 8)); // 32 / 4 heads = 8
-        Tensor ctx = Attention.scaledDotProduct(q, q, q, null, Attention.causalMask(net, 6));
+        Tensor ctx = Attention.scaledDotProduct(q, q, q, Attention.causalMask(net, 6), null);
         Tensor y = Attention.mergeHeads(ctx);
         net.output("y", y);
         Model m = net.build();
@@ -409,5 +409,38 @@ class DslLayersTest {
         assertThatThrownBy(() -> new MaxPool2d(5).apply(x)).isInstanceOf(ModelMeterException.class) // no root
                 .hasMessageContaining("not reachable");
         assertThatThrownBy(net::build).isInstanceOf(ModelMeterException.class).hasMessageContaining("no outputs");
+    }
+
+    @Test
+    void inputExposedAsTwoOutputsGetsIdentityNodes() {
+        Network net = new Network("passthrough");
+        Tensor x = net.input("x", DType.FLOAT, Shape.of(2, 3));
+        net.output("a", x).output("b", x);
+        Model m = net.build();
+        assertThat(m.graph().nodes()).extracting(Node::opType).containsExactly("Identity", "Identity");
+        assertThat(m.graph().outputs()).extracting(ValueInfo::name).containsExactly("a", "b");
+        ShapedGraph shaped = ShapeInference.infer(m.graph(), m.opsets(), OpRegistry.standard(),
+                new ShapeInference.Options(Map.of(), Map.of(), true));
+        assertThat(shaped.tensor("b").shape()).isEqualTo(Shape.of(2, 3));
+    }
+
+    @Test
+    void hardActivationsAndConcat() {
+        Network hs = single(new Hardswish(true), DType.FLOAT, Shape.of(1, 8, 4, 4));
+        assertThat(ops(hs)).containsExactly("HardSwish");
+        assertThat(node(hs, "HardSwish").metadata()).containsEntry(Network.INPLACE, "true");
+        assertThat(out(hs)).isEqualTo(Shape.of(1, 8, 4, 4));
+        Network sig = single(new Hardsigmoid(), DType.FLOAT, Shape.of(1, 8, 1, 1));
+        // torch: relu6(x + 3) / 6, i.e. slope 1/6 and offset 0.5
+        assertThat(node(sig, "HardSigmoid").floatAttr("alpha", 0)).isEqualTo(1.0 / 6);
+        assertThat(node(sig, "HardSigmoid").floatAttr("beta", 0)).isEqualTo(0.5);
+
+        Network net = new Network("cat");
+        Tensor a = net.input("a", DType.FLOAT, Network.shape("N", 64, 55, 55));
+        Tensor b = net.input("b", DType.FLOAT, Network.shape("N", 64, 55, 55));
+        net.output("y", Tensor.cat(1, a, b));
+        assertThat(out(net)).isEqualTo(Network.shape("N", 128, 55, 55)); // 64 + 64 channels
+        assertThatThrownBy(() -> Tensor.cat(1, a, net.input("c", DType.FLOAT, 1, 64, 54, 55)))
+                .isInstanceOf(ModelMeterException.class);
     }
 }

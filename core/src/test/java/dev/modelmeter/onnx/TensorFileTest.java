@@ -195,13 +195,13 @@ class TensorFileTest {
     }
 
     @Test
-    void stringsHaveNoValue() throws IOException {
+    void smallStringTensorsKeepTheirStrings() throws IOException {
         TensorData t = read(tensor(DType.STRING, new long[] {2}, out -> {
             out.writeBytes(6, ByteString.copyFromUtf8("a"));
             out.writeBytes(6, ByteString.copyFromUtf8("bc"));
         }));
         assertThat(t.dims()).containsExactly(2L);
-        assertThat(t.value()).isNull();
+        assertThat(t.value().strings()).containsExactly("a", "bc");
     }
 
     @Test

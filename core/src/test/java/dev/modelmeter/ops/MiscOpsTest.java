@@ -85,4 +85,60 @@ class MiscOpsTest {
         TensorValue bytes = TensorValue.ofLongs(DType.UINT8, new long[] {png.length}, png);
         assertThat(OpRuleHarness.of("ImageDecoder").value(bytes).type(0)).isEqualTo(TensorType.of(DType.UINT8, 240, 320, 3));
     }
+
+    @Test
+    void stringSplitSizesFromTheStrings() {
+        // "a,b,,c" splits at 3 commas into 4 parts; "x" into 1 → Y [2, 4], Z [2]
+        TensorValue x = TensorValue.ofStrings(new long[] {2}, java.util.List.of("a,b,,c", "x"));
+        OpRuleHarness split = OpRuleHarness.of("StringSplit").outputs(2).opset(20)
+                .attr(Attribute.ofString("delimiter", ",")).value(x);
+        assertThat(split.type(0)).isEqualTo(TensorType.of(DType.STRING, 2, 4));
+        assertThat(split.type(1)).isEqualTo(TensorType.of(INT64, 2));
+        // maxsplit 1: at most 2 parts
+        assertThat(OpRuleHarness.of("StringSplit").outputs(2).opset(20).attr(Attribute.ofString("delimiter", ","))
+                .attr(Attribute.ofInt("maxsplit", 1)).value(x).type(0)).isEqualTo(TensorType.of(DType.STRING, 2, 2));
+        // no delimiter: whitespace runs separate, " hello   world " → 2 parts
+        TensorValue w = TensorValue.ofStrings(new long[] {1}, java.util.List.of(" hello   world "));
+        assertThat(OpRuleHarness.of("StringSplit").outputs(2).opset(20).value(w).type(0))
+                .isEqualTo(TensorType.of(DType.STRING, 1, 2));
+    }
+
+    @Test
+    void stringNormalizerDropsStopwords() {
+        // stopword "monday" (case-insensitive by default) removes 2 of 4 strings → [2]
+        TensorValue x = TensorValue.ofStrings(new long[] {4}, java.util.List.of("Monday", "tuesday", "MONDAY", "x"));
+        assertThat(OpRuleHarness.of("StringNormalizer").opset(10)
+                .attr(Attribute.ofStrings("stopwords", java.util.List.of("monday"))).value(x).type(0))
+                .isEqualTo(TensorType.of(DType.STRING, 2));
+        // case-sensitive: only an exact "monday" goes; none here → all 4 stay
+        assertThat(OpRuleHarness.of("StringNormalizer").opset(10).attr(Attribute.ofInt("is_case_sensitive", 1))
+                .attr(Attribute.ofStrings("stopwords", java.util.List.of("monday"))).value(x).type(0))
+                .isEqualTo(TensorType.of(DType.STRING, 4));
+    }
+
+    @Test
+    void causalConvWithStateKeepsKMinusOneSamples() {
+        // input [2,4,8], depthwise weight [4,1,4]: output [2,4,8], state keeps K−1 = 3 samples → [2,4,3]
+        OpRuleHarness h = OpRuleHarness.of("CausalConvWithState").outputs(2).opset(27).in(FLOAT, 2, 4, 8).in(FLOAT, 4, 1, 4);
+        assertThat(h.type(0)).isEqualTo(TensorType.of(FLOAT, 2, 4, 8));
+        assertThat(h.type(1)).isEqualTo(TensorType.of(FLOAT, 2, 4, 3));
+    }
+
+    @Test
+    void linearAttentionHeads() {
+        // q [2,4,64], k/v [2,4,8] with 8 query heads and 1 kv head: Dk = Dv = 8/1 = 8;
+        // output [2,4,8·8 = 64], state [B=2, Hkv=1, Dk=8, Dv=8]
+        OpRuleHarness h = OpRuleHarness.of("LinearAttention").outputs(2).opset(27)
+                .attr(Attribute.ofInt("q_num_heads", 8)).attr(Attribute.ofInt("kv_num_heads", 1))
+                .in(FLOAT, 2, 4, 64).in(FLOAT, 2, 4, 8).in(FLOAT, 2, 4, 8);
+        assertThat(h.type(0)).isEqualTo(TensorType.of(FLOAT, 2, 4, 64));
+        assertThat(h.type(1)).isEqualTo(TensorType.of(FLOAT, 2, 1, 8, 8));
+    }
+
+    @Test
+    void flexAttentionTakesTheValueHeadSize() {
+        // Q [2,4,8,16], K [2,4,6,16], V [2,4,6,32] → [2,4,8,32]
+        assertThat(OpRuleHarness.of("ai.onnx.preview", "FlexAttention").opset(1).in(FLOAT, 2, 4, 8, 16)
+                .in(FLOAT, 2, 4, 6, 16).in(FLOAT, 2, 4, 6, 32).type(0)).isEqualTo(TensorType.of(FLOAT, 2, 4, 8, 32));
+    }
 }

@@ -35,6 +35,8 @@ class ZooAnalysisTest {
         "resnet18, resnet18",
         "resnet50, resnet50",
         "mobilenet-v2, mobilenet_v2",
+        "mobilenet-v3-small, mobilenet_v3_small",
+        "squeezenet-1.1, squeezenet1_1",
         "alexnet, alexnet",
         "bert-base, bert_base_uncased",
         "gpt2, gpt2",

@@ -14,7 +14,7 @@ class ZooTest {
     @Test
     void catalogue() {
         assertThat(Zoo.names()).containsExactly("vgg16-cifar", "vgg16", "vgg16-bn", "resnet18", "resnet50",
-                "mobilenet-v2", "alexnet", "bert-base", "gpt2");
+                "mobilenet-v2", "mobilenet-v3-small", "squeezenet-1.1", "alexnet", "bert-base", "gpt2");
         for (String n : Zoo.names()) {
             assertThat(Zoo.description(n)).isNotBlank().doesNotContain("\n");
         }

@@ -45,6 +45,8 @@ class ZooTruthTest {
         "resnet18, resnet18",
         "resnet50, resnet50",
         "mobilenet-v2, mobilenet_v2",
+        "mobilenet-v3-small, mobilenet_v3_small",
+        "squeezenet-1.1, squeezenet1_1",
         "alexnet, alexnet",
         "bert-base, bert_base_uncased",
         "gpt2, gpt2",
@@ -128,6 +130,7 @@ class ZooTruthTest {
         "resnet18, resnet18",
         "resnet50, resnet50",
         "mobilenet-v2, mobilenet_v2",
+        "mobilenet-v3-small, mobilenet_v3_small",
         "alexnet, alexnet",
     })
     void trainGraphHasTheLegacyTrainExportsOperators(String zooName, String fixture) {
