@@ -8,6 +8,8 @@ import dev.modelmeter.graph.Shape;
 import dev.modelmeter.graph.TensorData;
 import dev.modelmeter.graph.TensorType;
 import dev.modelmeter.graph.ValueInfo;
+import dev.modelmeter.analysis.memory.MemoryPlanner;
+import dev.modelmeter.analysis.memory.TrainingSetup;
 import dev.modelmeter.ops.Cost;
 import dev.modelmeter.ops.CostContext;
 import dev.modelmeter.ops.OpDef;
@@ -120,7 +122,8 @@ public final class Analyzer {
         }
         return new ModelSummary(model, shaped, nodes, layers, inputs, outputs,
                 new ModelSummary.Params(params, trainable, paramBytes), buffers, bufferBytes, macs, other,
-                weightBytes, inputBytes, layerOutputBytes, shaped.unknownOps(), dedupe(warnings));
+                weightBytes, inputBytes, layerOutputBytes, inferencePeak(shaped), shaped.unknownOps(),
+                dedupe(warnings));
     }
 
     private NodeCost costOf(Node node, ShapedGraph shaped, Map<String, TensorData> weights,
@@ -193,6 +196,18 @@ public final class Analyzer {
         }
         return new NodeCost(node, ins, outs, params, buffers, paramNames, cost.macs(), cost.otherFlops(),
                 outputBytes, costKnown, allOutputsKnownValues, explanation);
+    }
+
+    /** The memory planner's eval forward; -1 when the graph's shapes do not allow it. */
+    private long inferencePeak(ShapedGraph shaped) {
+        if (shaped.isPartial()) {
+            return -1;
+        }
+        try {
+            return new MemoryPlanner(registry).inference(shaped, TrainingSetup.defaults(1)).peakBeyondWeightsBytes();
+        } catch (RuntimeException e) {
+            return -1;
+        }
     }
 
     private static List<String> dedupe(List<String> warnings) {

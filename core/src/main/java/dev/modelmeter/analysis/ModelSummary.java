@@ -18,12 +18,14 @@ import java.util.Map;
  * @param weightBytesByDtype bytes of parameters and buffers per element type
  * @param layerOutputBytes sum of the rows' output bytes (torchsummary's "forward pass" base figure)
  * @param unknownOps       operator → nodes with no rule; any makes the result partial
+ * @param inferencePeakBytes eval forward without grad: peak of live bytes beyond parameters and buffers
+ *                         (inputs and activations), or -1 when shapes are unknown
  */
 public record ModelSummary(Model model, ShapedGraph shaped, List<NodeCost> nodes, List<Layer> layers,
                            Map<String, TensorType> inputs, Map<String, TensorType> outputs, Params params,
                            long buffers, long bufferBytes, long macs, long otherFlops,
                            Map<DType, Long> weightBytesByDtype, long inputBytes, long layerOutputBytes,
-                           Map<String, Integer> unknownOps, List<String> warnings) {
+                           long inferencePeakBytes, Map<String, Integer> unknownOps, List<String> warnings) {
 
     /** Parameter counts (elements), shared tensors once. */
     public record Params(long total, long trainable, long bytes) {

@@ -41,6 +41,12 @@ public final class SummaryJson {
         s.weightBytesByDtype().forEach((d, b) -> weights.put(d.displayName(), b));
         root.put("input_bytes", s.inputBytes());
         root.put("layer_output_bytes", s.layerOutputBytes());
+        ObjectNode inference = root.putObject("inference");
+        if (s.inferencePeakBytes() >= 0) {
+            inference.put("activation_peak_bytes", s.inferencePeakBytes());
+        } else {
+            inference.putNull("activation_peak_bytes");
+        }
 
         ArrayNode layers = root.putArray("layers");
         for (Layer l : s.layers()) {

@@ -49,6 +49,8 @@ public final class SummaryTable {
         line(sb, "Weight memory", weights.isEmpty() ? "0 B" : weights);
         line(sb, "Input size", Format.bytes(s.inputBytes()));
         line(sb, "Sum of layer outputs", Format.bytes(s.layerOutputBytes()));
+        line(sb, "Inference peak", s.inferencePeakBytes() < 0 ? "unknown (shapes unknown)"
+                : Format.bytes(s.inferencePeakBytes()) + " (eval, no grad: inputs + live activations; docs/MEMORY.md)");
         sb.append("(KiB/MiB/GiB are 1024-based; MACs count conv/matmul work as PyTorch's FlopCounterMode ÷ 2)\n");
         if (s.partial()) {
             sb.append("PARTIAL: some operators are unknown or some shapes could not be inferred; totals miss them.\n");

@@ -189,7 +189,10 @@ final class ExportPatterns {
                 List<Node> scales = new ArrayList<>();
                 q = unscale(q, prod, cons, scales);
                 k = unscale(k, prod, cons, scales);
-                Node att = new Node(softmax.name() + "#sdpa", "Attention", PlanGraph.DOMAIN, List.of(q, k, mm2.input(1)),
+                String v = mm2.input(1);
+                q = kernelOperand(q, v, prod, cons, scales);
+                k = kernelOperand(k, v, prod, cons, scales);
+                Node att = new Node(softmax.name() + "#sdpa", "Attention", PlanGraph.DOMAIN, List.of(q, k, v),
                         List.of(mm2.outputs().get(0)), Map.of(), Map.of(), softmax.scope());
                 removed.addAll(scales);
                 removed.add(mm1);
@@ -269,6 +272,38 @@ final class ExportPatterns {
             return p.input(0);
         }
         return v;
+    }
+
+    /**
+     * The tensor the fused kernel receives: exporters reshape and transpose k (and sometimes q) for their
+     * written-out matmul; walking back over those view ops (each read only by the next) reaches the
+     * [batch, heads, seq, dim] tensor PyTorch passed to SDPA, recognised by having v's shape.
+     */
+    private String kernelOperand(String x, String v, Map<String, Node> prod, Map<String, List<Node>> cons,
+                                 List<Node> removed) {
+        var want = g.shaped.tensor(v);
+        if (want == null || want.shape() == null) {
+            return x;
+        }
+        String best = x;
+        List<Node> walked = new ArrayList<>();
+        String cur = x;
+        for (int hops = 0; hops < 6; hops++) {
+            Node p = prod.get(cur);
+            if (p == null || cons.getOrDefault(cur, List.of()).size() != 1 || !(p.opType().equals("Reshape")
+                    || p.opType().equals("Transpose") || p.opType().equals("Squeeze") || p.opType().equals("Unsqueeze"))) {
+                break;
+            }
+            walked.add(p);
+            cur = p.input(0);
+            var t = g.shaped.tensor(cur);
+            if (t != null && t.shape() != null && t.shape().equals(want.shape())) {
+                best = cur;
+                removed.addAll(walked);
+                walked.clear();
+            }
+        }
+        return best;
     }
 
     private static Node sole(Map<String, List<Node>> cons, String v) {

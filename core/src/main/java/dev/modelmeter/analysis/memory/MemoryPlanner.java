@@ -157,6 +157,12 @@ public final class MemoryPlanner {
                     live -= s[0];
                 }
             }
+            if (g.foldedBatchNorm(n) && live + rounded(block, g.bytes(n.outputs().get(0))) > peak) {
+                // the BatchNorm the export folded away ran after the conv: its output next to the conv's
+                peak = live + rounded(block, g.bytes(n.outputs().get(0)));
+                at = n.name() + " (folded BatchNorm)";
+                scope = n.scope();
+            }
             for (long[] s : releaseAfter.getOrDefault(index, List.of())) {
                 if (--s[1] <= 0 && liveStores.remove(s) != null) {
                     live -= s[0];

@@ -42,9 +42,13 @@ final class PlanGraph {
     /** Matmul-like ops autocast runs in the lower precision (its {@code lower_precision_fp} list). */
     private static final Set<String> AUTOCAST_LOW = Set.of("Conv", "ConvTranspose", "MatMul", "Gemm",
             "modelmeter:Attention");
-    /** Ops CUDA autocast runs in float32 (softmax, norms, exp/log, reductions, losses). */
+    /**
+     * Ops CUDA autocast runs in float32 (its fp32 list: softmax, log_softmax, layer_norm, group_norm, exp,
+     * log, pow, reciprocal, rsqrt, softplus, sum, prod, norm, logsumexp, cumsum).
+     */
     private static final Set<String> AUTOCAST_FP32_CUDA = Set.of("Softmax", "LogSoftmax", "LayerNormalization",
-            "GroupNormalization", "Exp", "Log", "Pow", "ReduceSum", "ReduceProd", "ReduceL2", "Erf");
+            "GroupNormalization", "Exp", "Log", "Pow", "Reciprocal", "Softplus", "ReduceSum", "ReduceProd",
+            "ReduceL2", "ReduceLogSumExp", "CumSum");
     /** Ops whose output is the input's element type whatever the weights' (norms with fp32 affine params). */
     private static final Set<String> DTYPE_OF_INPUT0 = Set.of("BatchNormalization", "LayerNormalization",
             "GroupNormalization", "InstanceNormalization", "Gather", "Dropout", "modelmeter:Dropout");
@@ -115,7 +119,9 @@ final class PlanGraph {
         if (train) {
             propagateRequiresGrad();
         }
+        warnUnknownSizes();
         aliasesAndPhantoms();
+        foldedOperands();
         moduleLiveness();
         if (train) {
             checkpointSegments();
@@ -365,6 +371,33 @@ final class PlanGraph {
         return t.numel().orElse(2) <= 1;
     }
 
+    /** Values whose size is unknown count as 0 bytes: say so, the figures are then lower bounds. */
+    private void warnUnknownSizes() {
+        Set<String> controlFlow = new TreeSet<>();
+        for (Node n : nodes) {
+            if (Set.of("If", "Loop", "Scan").contains(n.opType())) {
+                controlFlow.add(n.opType());
+            }
+        }
+        if (!controlFlow.isEmpty()) {
+            warnings.add(controlFlow + " bodies are not simulated: their outputs are counted, their temporaries"
+                    + " and saved tensors are not (approximate)");
+        }
+        int unknown = 0;
+        for (Node n : nodes) {
+            for (String out : n.outputs()) {
+                TensorType t = out.isEmpty() ? null : types.get(out);
+                if (!out.isEmpty() && (t == null || !t.isFullyKnown())) {
+                    unknown++;
+                }
+            }
+        }
+        if (unknown > 0) {
+            warnings.add(unknown + " value(s) of unknown size counted as 0 bytes: memory figures are lower bounds"
+                    + " (bind the symbolic dimensions with --batch / --input)");
+        }
+    }
+
     // ---- gradients ----------------------------------------------------------------------------------
 
     private void propagateRequiresGrad() {
@@ -416,7 +449,7 @@ final class PlanGraph {
             OpDef def = registry.find(n);
             boolean view = (def != null && def.view()) || AutogradRules.VIEW_OPS.contains(op)
                     || (!train && (op.equals("Dropout") || op.equals("modelmeter:Dropout")));
-            if (view) {
+            if (view && viewStrides(n)) {
                 for (String o : n.outputs()) {
                     if (!o.isEmpty() && !phantom.contains(o)) {
                         aliasOf.put(o, n.input(0));
@@ -424,8 +457,23 @@ final class PlanGraph {
                 }
                 continue;
             }
+            if (view) {
+                continue; // reshape of a tensor whose strides allow no view: PyTorch copies
+            }
             if (op.equals("Gather") && !weights.containsKey(n.input(0)) && isScalarIndex(n.input(1))) {
                 aliasOf.put(out0, n.input(0)); // x[:, i] is a select: a view
+                long[] st = strides(n.input(0));
+                if (st != null) {
+                    int axis = (int) n.intAttr("axis", 0);
+                    axis = axis < 0 ? axis + st.length : axis;
+                    long[] out = new long[st.length - 1];
+                    for (int i = 0, j = 0; i < st.length; i++) {
+                        if (i != axis) {
+                            out[j++] = st[i];
+                        }
+                    }
+                    strideOf.put(out0, out);
+                }
                 continue;
             }
             if (op.equals("Where") && isSafeSoftmax(n)) {
@@ -433,7 +481,10 @@ final class PlanGraph {
                 continue;
             }
             String inplace = n.metadata().get("modelmeter.inplace");
-            if ("true".equals(inplace) || (inplace == null && INPLACE_CANDIDATES.contains(op) && canOverwrite(n.input(0), cons))) {
+            // only ops that save their output share storage when run in place: the fixtures show ReLU6 and
+            // Hardswish with inplace=True keep a separate saved tensor, as if not in place
+            if (INPLACE_CANDIDATES.contains(op)
+                    && ("true".equals(inplace) || (inplace == null && canOverwrite(n.input(0), cons)))) {
                 aliasOf.put(out0, n.input(0));
                 continue;
             }
@@ -445,6 +496,172 @@ final class PlanGraph {
                 }
             }
         }
+    }
+
+    // ---- strides of views --------------------------------------------------------------------------
+
+    /** Strides of views that are not contiguous; every other value is contiguous. */
+    private final Map<String, long[]> strideOf = new HashMap<>();
+    /** MatMul input slots PyTorch copies before its bmm/mm (a view it cannot fold): the copy is what it saves. */
+    final Map<Node, Set<Integer>> copiedOperands = new HashMap<>();
+
+    private long[] shape(String v) {
+        TensorType t = types.get(v);
+        if (t == null) {
+            t = shaped.tensor(v);
+        }
+        return t != null && t.isFullyKnown() ? t.shape().sizes() : null;
+    }
+
+    /** The strides of a value, or null when its shape is not known. */
+    private long[] strides(String v) {
+        long[] st = strideOf.get(v);
+        if (st != null) {
+            return st;
+        }
+        long[] sh = shape(v);
+        return sh == null ? null : Strides.contiguous(sh);
+    }
+
+    /**
+     * Records the strides of a view op's outputs; false when the op cannot be a view (a reshape of a
+     * transposed or split tensor that ATen's computeStride rejects), so PyTorch copies.
+     */
+    private boolean viewStrides(Node n) {
+        String op = n.opType();
+        long[] inShape = shape(n.input(0));
+        long[] inStrides = strides(n.input(0));
+        if (inShape == null || inStrides == null) {
+            return true;
+        }
+        for (String o : n.outputs()) {
+            long[] outShape = o.isEmpty() ? null : shape(o);
+            if (outShape == null) {
+                continue;
+            }
+            long[] st;
+            switch (op) {
+                case "Transpose" -> {
+                    List<Long> perm = n.intsAttr("perm");
+                    long[] p = new long[inShape.length];
+                    for (int i = 0; i < p.length; i++) {
+                        p[i] = perm == null ? p.length - 1 - i : perm.get(i);
+                    }
+                    st = Strides.permute(inStrides, p);
+                }
+                case "Reshape", "Flatten", "Squeeze", "Unsqueeze" -> {
+                    st = Strides.view(inShape, inStrides, outShape);
+                    if (st == null) {
+                        return false;
+                    }
+                }
+                case "Expand" -> st = Strides.expand(inShape, inStrides, outShape);
+                case "Split", "Slice" -> st = outShape.length == inStrides.length ? inStrides : null;
+                default -> st = outShape.length == inStrides.length ? inStrides : null;
+            }
+            if (st != null && !Strides.isContiguous(outShape, st)) {
+                strideOf.put(o, st);
+            }
+        }
+        return true;
+    }
+
+    /**
+     * matmul folds its operands into bmm/mm with {@code reshape}; an operand whose strides allow no such
+     * view (GPT-2's v, a transposed split, at batch > 1) is copied, and bmm saves the copy.
+     */
+    private void foldedOperands() {
+        for (Node n : nodes) {
+            if (!n.opType().equals("MatMul") || n.inputs().size() < 2) {
+                continue;
+            }
+            long[] a = shape(n.input(0));
+            long[] b = shape(n.input(1));
+            if (a == null || b == null || a.length < 3) {
+                continue;
+            }
+            Set<Integer> copied = new HashSet<>();
+            if (b.length >= 3) {
+                int rank = Math.max(a.length, b.length);
+                long[] batch = new long[rank - 2];
+                for (int i = 0; i < batch.length; i++) {
+                    int ia = i - (rank - a.length);
+                    int ib = i - (rank - b.length);
+                    batch[i] = Math.max(ia >= 0 ? a[ia] : 1, ib >= 0 ? b[ib] : 1);
+                }
+                for (int slot = 0; slot < 2; slot++) {
+                    if (!foldable(n.input(slot), batch)) {
+                        copied.add(slot);
+                    }
+                }
+            } else {
+                long rows = 1;
+                for (int i = 0; i < a.length - 1; i++) {
+                    rows *= a[i];
+                }
+                long[] st = strides(n.input(0));
+                if (st != null && Strides.view(a, st, new long[] {rows, a[a.length - 1]}) == null) {
+                    copied.add(0);
+                }
+            }
+            if (!copied.isEmpty()) {
+                copiedOperands.put(n, copied);
+            }
+        }
+    }
+
+    private boolean foldable(String v, long[] batch) {
+        long[] sh = shape(v);
+        long[] st = strides(v);
+        if (sh == null || st == null) {
+            return true;
+        }
+        long[] full = new long[batch.length + 2];
+        System.arraycopy(batch, 0, full, 0, batch.length);
+        full[batch.length] = sh[sh.length - 2];
+        full[batch.length + 1] = sh[sh.length - 1];
+        long[] expanded = Strides.expand(sh, st, full);
+        long prod = 1;
+        for (long d : batch) {
+            prod *= d;
+        }
+        return Strides.view(full, expanded, new long[] {prod, full[batch.length], full[batch.length + 1]}) != null;
+    }
+
+    /** Elements of a MatMul operand once broadcast to the product's batch (the size of its copy). */
+    long foldedNumel(Node n, int slot) {
+        long[] a = shape(n.input(0));
+        long[] b = shape(n.input(1));
+        long[] self = slot == 0 ? a : b;
+        long numel = self[self.length - 1] * self[self.length - 2];
+        if (b.length < 3) {
+            long all = 1;
+            for (long d : self) {
+                all *= d;
+            }
+            return all;
+        }
+        int rank = Math.max(a.length, b.length);
+        for (int i = 0; i < rank - 2; i++) {
+            int ia = i - (rank - a.length);
+            int ib = i - (rank - b.length);
+            numel *= Math.max(ia >= 0 ? a[ia] : 1, ib >= 0 ? b[ib] : 1);
+        }
+        return numel;
+    }
+
+    /**
+     * A Conv an eval export folded a BatchNorm into: the legacy exporter's constant folding renames the
+     * folded weight {@code onnx::Conv_N}; the dynamo exporter adds a bias named {@code <weight>_bias}.
+     * PyTorch still ran the BatchNorm: its output existed next to the conv's.
+     */
+    boolean foldedBatchNorm(Node n) {
+        if (!(n.opType().equals("Conv") || n.opType().equals("ConvTranspose")) || n.inputs().size() < 3) {
+            return false;
+        }
+        String w = n.input(1);
+        String b = n.input(2);
+        return weights.containsKey(w) && (w.startsWith("onnx::") || b.equals(w + "_bias"));
     }
 
     /** For {@code Add(bias, MatMul(..))} with a 1-D parameter bias: the matmul's output, else null. */
@@ -465,12 +682,7 @@ final class PlanGraph {
     }
 
     private Node producerOf(String v) {
-        for (Node n : nodes) {
-            if (n.outputs().contains(v)) {
-                return n;
-            }
-        }
-        return null;
+        return producer.get(v);
     }
 
     private boolean isScalarIndex(String v) {
@@ -520,13 +732,19 @@ final class PlanGraph {
      * runs in, that its producer is not part of. The module boundaries come from the node scopes.
      */
     private void moduleLiveness() {
-        Map<String, Integer> lastOfModule = new HashMap<>();
-        for (int i = 0; i < nodes.size(); i++) {
+        // runEnd[i][k]: the last node of the module call (path prefix of k+1 parts) node i runs in; a module
+        // called several times (ResNet's shared relu) is several calls, each a contiguous run of nodes
+        int[][] runEnd = new int[nodes.size()][];
+        for (int i = nodes.size() - 1; i >= 0; i--) {
             String[] path = path(nodes.get(i).scope());
-            StringBuilder prefix = new StringBuilder();
-            for (String part : path) {
-                prefix.append(prefix.length() == 0 ? "" : ".").append(part);
-                lastOfModule.put(prefix.toString(), i);
+            String[] next = i + 1 < nodes.size() ? path(nodes.get(i + 1).scope()) : new String[0];
+            runEnd[i] = new int[path.length];
+            for (int k = 0; k < path.length; k++) {
+                boolean same = next.length > k;
+                for (int m = 0; same && m <= k; m++) {
+                    same = path[m].equals(next[m]);
+                }
+                runEnd[i][k] = same && runEnd[i + 1].length > k ? runEnd[i + 1][k] : i;
             }
         }
         Map<String, String> producerScope = new HashMap<>();
@@ -550,8 +768,7 @@ final class PlanGraph {
                 if (k >= cp.length) {
                     continue; // consumed in the producer's own module (or an enclosing one): plain dataflow
                 }
-                String module = String.join(".", java.util.Arrays.copyOf(cp, k + 1));
-                int until = lastOfModule.getOrDefault(module, i);
+                int until = runEnd[i][k];
                 if (until > i) {
                     heldUntil.merge(v, until, Math::max);
                 }

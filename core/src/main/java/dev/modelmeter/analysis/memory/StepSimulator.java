@@ -294,6 +294,7 @@ final class StepSimulator {
             Map<Integer, Store> casts = new HashMap<>();
             List<Store> dropAfter = new ArrayList<>();
             castInputs(n, storeOf::get, casts, dropAfter);
+            foldCopies(n, casts, dropAfter);
             int segment = g.segmentOf.getOrDefault(n, -1);
             if (segment >= 0 && g.segments.get(segment)[0] == index) {
                 keepCheckpointInputs(segment);
@@ -392,6 +393,21 @@ final class StepSimulator {
         }
     }
 
+    /** The contiguous copies matmul makes of operands it cannot fold by a view (see PlanGraph#foldedOperands). */
+    private void foldCopies(Node n, Map<Integer, Store> casts, List<Store> dropAfter) {
+        for (int slot : g.copiedOperands.getOrDefault(n, Set.of())) {
+            if (casts.containsKey(slot)) {
+                continue; // the autocast copy is already contiguous
+            }
+            TensorType t = g.types.get(n.input(slot));
+            DType dt = t == null ? DType.FLOAT : t.dtype();
+            Store copy = alloc(dt.bytesFor(g.foldedNumel(n, slot)), dt, Cat.ACT, false);
+            hold(copy, 1);
+            casts.put(slot, copy);
+            dropAfter.add(copy);
+        }
+    }
+
     /** Holds what the node's autograd rule saves; counts each storage once in the saved figures. */
     private List<Store> keepForBackward(Node n, Map<Integer, Store> casts, Function<String, Store> lookup,
                                         boolean record) {
@@ -468,6 +484,7 @@ final class StepSimulator {
             Map<Integer, Store> casts = new HashMap<>();
             List<Store> dropAfter = new ArrayList<>();
             castInputs(n, lookup, casts, dropAfter);
+            foldCopies(n, casts, dropAfter);
             List<Store> dead = new ArrayList<>();
             for (String out : n.outputs()) {
                 if (out.isEmpty()) {

@@ -1,8 +1,10 @@
 package dev.modelmeter.analysis.memory;
 
+import dev.modelmeter.ModelMeterException;
 import dev.modelmeter.ops.AutogradContext;
 
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * How one training step is run: the batch, the precision policy, the optimizer, frozen and
@@ -57,8 +59,10 @@ public record TrainingSetup(int batch, Precision precision, Optimizer optimizer,
 
     public TrainingSetup {
         if (batch < 1) {
-            throw new IllegalArgumentException("batch must be at least 1");
+            throw new ModelMeterException("batch must be at least 1, got " + batch);
         }
+        compile(freeze, "--freeze");
+        compile(checkpoint, "--checkpoint");
         precision = precision == null ? Precision.FP32 : precision;
         optimizer = optimizer == null ? Optimizer.ADAMW : optimizer;
         backend = backend == null ? AutogradContext.Backend.CUDA : backend;
@@ -105,11 +109,22 @@ public record TrainingSetup(int batch, Precision precision, Optimizer optimizer,
     }
 
     Pattern freezePattern() {
-        return freeze == null ? null : Pattern.compile(freeze);
+        return compile(freeze, "--freeze");
     }
 
     Pattern checkpointPattern() {
-        return checkpoint == null ? null : Pattern.compile(checkpoint);
+        return compile(checkpoint, "--checkpoint");
+    }
+
+    private static Pattern compile(String regex, String what) {
+        if (regex == null) {
+            return null;
+        }
+        try {
+            return Pattern.compile(regex);
+        } catch (PatternSyntaxException e) {
+            throw new ModelMeterException(what + " '" + regex + "' is not a regular expression: " + e.getDescription());
+        }
     }
 
     /** True for the autocast policies, where float32 weights feed lower-precision compute. */

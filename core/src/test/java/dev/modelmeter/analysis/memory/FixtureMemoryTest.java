@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * saved activations within 5% of {@code saved_for_backward.fp32_batch{1,8}}, first and steady step
  * peaks within 10% of {@code train_step_peak.batch{1,8}_{AdamW,SGD}} (SGD with momentum 0.9), the
  * inference peak beyond weights within 10% of {@code inference_peak.batch{1,8}}, and bf16-autocast
- * saved bytes within 10% of {@code saved_for_backward.bf16_autocast_batch8}. Each line printed is
+ * saved bytes within 10% of {@code saved_for_backward.bf16_autocast_batch8}; the inference peak from
+ * model.onnx (BatchNorm folded into Conv by the exporters) within 10% as well. Each line printed is
  * "check: truth, ours, error".
  */
 class FixtureMemoryTest {
@@ -79,12 +80,30 @@ class FixtureMemoryTest {
         compare(t, failures, "inference b" + batch,
                 t.at("inference_peak.batch" + batch + ".peak_beyond_params_buffers_bytes"),
                 adamw.inference().peakBeyondWeightsBytes(), 10);
+        checkEvalExport(t, batch, failures);
         if (batch == 8) {
             MemoryPlan bf16 = planner.plan(shaped, cpu.withPrecision(Precision.BF16_MIXED));
             compare(t, failures, "saved bf16_autocast_batch8", t.at("saved_for_backward.bf16_autocast_batch8.bytes"),
                     bf16.savedBytes(), 10);
         }
         assertThat(failures).as(t.name() + " batch " + batch).isEmpty();
+    }
+
+    /**
+     * The inference peak from model.onnx too, where the exporters folded BatchNorm into Conv: PyTorch still
+     * ran the BatchNorm, and the plan puts its output back.
+     */
+    private static void checkEvalExport(Truth t, int batch, List<String> failures) {
+        ShapedGraph eval;
+        try {
+            eval = Analyzer.standard().shape(OnnxReader.read(t.file("model.onnx")), t.options(batch), new ArrayList<>());
+        } catch (ShapeException e) {
+            System.out.println("MEMCHECK " + t.name() + " model.onnx batch " + batch + ": SKIPPED (" + e.getMessage() + ")");
+            return;
+        }
+        compare(t, failures, "inference (model.onnx) b" + batch,
+                t.at("inference_peak.batch" + batch + ".peak_beyond_params_buffers_bytes"),
+                MemoryPlanner.standard().inference(eval, TrainingSetup.defaults(batch)).peakBeyondWeightsBytes(), 10);
     }
 
     private static void compare(Truth t, List<String> failures, String what, JsonNode truth, long ours, double pct) {

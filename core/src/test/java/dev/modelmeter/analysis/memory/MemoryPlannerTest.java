@@ -1,5 +1,6 @@
 package dev.modelmeter.analysis.memory;
 
+import dev.modelmeter.ModelMeterException;
 import dev.modelmeter.analysis.memory.MemoryPlan.Phase;
 import dev.modelmeter.analysis.memory.TrainingSetup.Optimizer;
 import dev.modelmeter.graph.Attribute;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The step simulation on small graphs built by hand; every expected figure is worked out in a comment. */
 class MemoryPlannerTest {
@@ -115,6 +117,13 @@ class MemoryPlannerTest {
     }
 
     @Test
+    void badSetupIsAModelMeterException() {
+        assertThatThrownBy(() -> TrainingSetup.defaults(8).withFreeze("conv(")).isInstanceOf(ModelMeterException.class)
+                .hasMessageContaining("--freeze");
+        assertThatThrownBy(() -> TrainingSetup.defaults(0)).isInstanceOf(ModelMeterException.class);
+    }
+
+    @Test
     void frozenConvSavesNothing() {
         TrainingSetup setup = TrainingSetup.defaults(8).withBackend(Backend.CPU).withFreeze("conv\\..*");
         MemoryPlan plan = planner.plan(convChain(), setup);
@@ -195,6 +204,39 @@ class MemoryPlannerTest {
         assertThat(plan.steadyStep().breakdown().gradients()).isEqualTo(576);
         assertThat(plan.steadyStep().breakdown().optimizerState()).isEqualTo(576);
         assertThat(plan.savedBytes()).as("the gemm saves the model input").isEqualTo(128);
+    }
+
+    @Test
+    void dropoutMaskDependsOnTheBackend() {
+        // x[4,8] → Gemm(W1) → h → Dropout (training: it has a mask output) → d → Gemm(W2) → y
+        ShapedGraph g = new G().input("x", 4, 8).weight("W1", 8, 8).weight("W2", 8, 8)
+                .node("Gemm", "fc1", List.of("x", "W1"), "h", 4, 8)
+                .node("Dropout", "drop", List.of("h"), List.of("d", "mask"), Map.of(),
+                        TensorType.of(DType.FLOAT, 4, 8), TensorType.of(DType.BOOL, 4, 8))
+                .node("Gemm", "fc2", List.of("d", "W2"), "y", 4, 8)
+                .output("y").shaped();
+        // fc1 saves x (4·8·4 = 128), fc2 saves d (128); CPU's dropout keeps a float mask (128),
+        // CUDA's fused kernel a bool mask (32)
+        assertThat(planner.plan(g, TrainingSetup.defaults(4).withBackend(Backend.CPU)).savedBytes()).isEqualTo(384);
+        assertThat(planner.plan(g, TrainingSetup.defaults(4).withBackend(Backend.CUDA)).savedBytes()).isEqualTo(288);
+    }
+
+    @Test
+    void otherOptimizers() {
+        TrainingSetup cpu = TrainingSetup.defaults(4).withBackend(Backend.CPU);
+        // Adagrad fills its state (sum, 576, and a 4-byte step per tensor) when constructed: before step 1
+        MemoryPlan adagrad = planner.plan(linear(), cpu.withOptimizer(Optimizer.ADAGRAD));
+        assertThat(adagrad.firstStep().liveAtStart()).isEqualTo(736 + 576 + 8);
+        // RMSprop: square_avg (576) + steps (8), created in the first step; grads 576
+        MemoryPlan rmsprop = planner.plan(linear(), cpu.withOptimizer(Optimizer.RMSPROP));
+        assertThat(rmsprop.firstStep().liveAtEnd()).isEqualTo(736 + 576 + 576 + 8);
+        // CUDA's foreach AdamW: one temporary per parameter at once (576) on top of statics 736, grads 576,
+        // state 1,160, y 256 and the loss 4
+        MemoryPlan foreach = planner.plan(linear(), TrainingSetup.defaults(4).withOptimizer(Optimizer.ADAMW));
+        assertThat(foreach.firstStep().peakBytes()).isEqualTo(736 + 576 + 1_160 + 260 + 576);
+        // plain SGD keeps no state
+        MemoryPlan sgd = planner.plan(linear(), cpu.withOptimizer(Optimizer.SGD));
+        assertThat(sgd.firstStep().liveAtEnd()).isEqualTo(736 + 576);
     }
 
     @Test
