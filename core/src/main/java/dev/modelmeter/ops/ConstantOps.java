@@ -8,6 +8,7 @@ import dev.modelmeter.graph.TensorData;
 import dev.modelmeter.graph.TensorType;
 import dev.modelmeter.graph.TensorValue;
 import dev.modelmeter.shapes.InferenceContext;
+import dev.modelmeter.shapes.ShapeVector;
 
 import java.util.HashMap;
 import java.util.List;
@@ -65,6 +66,11 @@ final class ConstantOps {
         DType dtype = fill == null ? DType.FLOAT : fill.dtype();
         double fillValue = fill != null && fill.value() != null && fill.value().size() > 0 ? fill.value().get(0) : 0;
         IntsArg shape = IntsArg.fromInput(ctx, 0);
+        ShapeVector symbolic = ctx.inputVector(0);
+        if (!shape.known() && symbolic != null && !symbolic.scalar()) {
+            ctx.output(0, dtype, TensorOps.shapeOf(ctx, symbolic));
+            return;
+        }
         if (!shape.known()) {
             ctx.output(0, dtype, shape.count() >= 0 ? Shape.unknownDims(shape.count()) : null);
             return;
@@ -85,7 +91,12 @@ final class ConstantOps {
         TensorValue limit = ctx.inputValue(1);
         TensorValue delta = ctx.inputValue(2);
         if (start == null || limit == null || delta == null) {
-            ctx.output(0, dtype, TensorOps.vectorShape(-1));
+            // range(0, n, 1) of a symbolic n has n elements (position ids over a symbolic sequence)
+            ShapeVector n = ctx.inputVector(1);
+            boolean countsUp = start != null && delta != null && start.size() == 1 && delta.size() == 1
+                    && start.get(0) == 0 && delta.get(0) == 1;
+            Dim length = countsUp && n != null && n.size() == 1 && !n.get(0).isNumber() ? n.get(0).dim() : Dim.unknown();
+            ctx.output(0, dtype, new Shape(List.of(length)));
             return;
         }
         double s = start.get(0);

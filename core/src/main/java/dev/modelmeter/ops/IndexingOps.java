@@ -6,6 +6,7 @@ import dev.modelmeter.graph.Shape;
 import dev.modelmeter.graph.TensorType;
 import dev.modelmeter.graph.TensorValue;
 import dev.modelmeter.shapes.InferenceContext;
+import dev.modelmeter.shapes.ShapeVector;
 import dev.modelmeter.shapes.Shapes;
 
 import java.util.ArrayList;
@@ -134,6 +135,15 @@ final class IndexingOps {
         }
         Shape shape = new Shape(out);
         TensorValue v = ctx.inputValue(0);
+        ShapeVector sv = ctx.inputVector(0);
+        if (v == null && sv != null && !sv.scalar() && shape.isFullyKnown()) {
+            List<ShapeVector.Entry> picked = new ArrayList<>();
+            for (long k = 0; k < shape.dim(0).value(); k++) {
+                picked.add(sv.get((int) (from[0] + k * step[0])));
+            }
+            ctx.outputVector(0, new ShapeVector(false, picked));
+            return;
+        }
         TensorValue outValue = v != null && shape.isFullyKnown() ? Values.slice(v, from, step, shape.sizes()) : null;
         TensorOps.outputMaybeValue(ctx, 0, in.dtype(), shape, outValue);
     }
@@ -204,6 +214,19 @@ final class IndexingOps {
                 idx[i] = idx[i] < 0 ? idx[i] + n : idx[i];
             }
             outValue = Values.gather(v, idx, is.sizes(), axis);
+        }
+        ShapeVector sv = ctx.inputVector(0);
+        if (outValue == null && sv != null && !sv.scalar() && idx != null && is.rank() <= 1) {
+            // an entry of a symbolic shape ([batch, 128][0] = batch)
+            List<ShapeVector.Entry> picked = new ArrayList<>();
+            for (long i : idx) {
+                if (i < -sv.size() || i >= sv.size()) {
+                    throw ctx.fail("index " + i + " is out of range for an axis of " + sv.size());
+                }
+                picked.add(sv.get((int) (i < 0 ? i + sv.size() : i)));
+            }
+            ctx.outputVector(0, new ShapeVector(is.rank() == 0, picked));
+            return;
         }
         TensorOps.outputMaybeValue(ctx, 0, data.dtype(), shape, outValue);
     }

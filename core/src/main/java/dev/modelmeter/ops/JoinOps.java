@@ -6,6 +6,7 @@ import dev.modelmeter.graph.Shape;
 import dev.modelmeter.graph.TensorType;
 import dev.modelmeter.graph.TensorValue;
 import dev.modelmeter.shapes.InferenceContext;
+import dev.modelmeter.shapes.ShapeVector;
 import dev.modelmeter.shapes.Shapes;
 
 import java.util.ArrayList;
@@ -73,6 +74,22 @@ final class JoinOps {
             }
         }
         TensorValue v = values.contains(null) ? null : Values.concat(values, axis, dtype);
+        if (v == null && rank == 1) {
+            // shape vectors with symbolic entries ([batch] ++ [-1, 12, 64]) join entry by entry
+            List<ShapeVector.Entry> entries = new ArrayList<>();
+            for (int i = 0; i < ctx.inputCount() && entries != null; i++) {
+                ShapeVector sv = ctx.hasInput(i) ? ctx.inputVector(i) : null;
+                if (ctx.hasInput(i) && (sv == null || sv.scalar())) {
+                    entries = null;
+                } else if (sv != null) {
+                    entries.addAll(sv.entries());
+                }
+            }
+            if (entries != null) {
+                ctx.outputVector(0, new ShapeVector(false, entries));
+                return;
+            }
+        }
         TensorOps.outputMaybeValue(ctx, 0, dtype, new Shape(out), v);
     }
 
@@ -159,6 +176,11 @@ final class JoinOps {
     static void expand(InferenceContext ctx) {
         TensorType in = ctx.input(0);
         IntsArg target = IntsArg.fromInput(ctx, 1);
+        ShapeVector symbolic = ctx.inputVector(1);
+        if (!target.known() && symbolic != null && !symbolic.scalar() && in.shape() != null) {
+            ctx.output(0, in.dtype(), Shapes.broadcast(ctx, in.shape(), TensorOps.shapeOf(ctx, symbolic)));
+            return;
+        }
         if (!target.known()) {
             Shape s = in.shape();
             if (s == null || target.count() < 0) {

@@ -7,6 +7,7 @@ import dev.modelmeter.graph.TensorType;
 import dev.modelmeter.graph.TensorValue;
 import dev.modelmeter.graph.ValueType;
 import dev.modelmeter.shapes.InferenceContext;
+import dev.modelmeter.shapes.ShapeVector;
 import dev.modelmeter.shapes.Shapes;
 
 import java.util.ArrayList;
@@ -77,6 +78,18 @@ public final class TensorOps implements OpFamily {
         return (int) Math.max(0, Math.min(size, a));
     }
 
+    /** A shape read from a shape vector; a negative number there is not a size. */
+    static Shape shapeOf(InferenceContext ctx, ShapeVector v) {
+        List<Dim> dims = new ArrayList<>();
+        for (ShapeVector.Entry e : v.entries()) {
+            if (e.isNumber() && e.number() < 0) {
+                throw ctx.fail("negative dimension " + e.number());
+            }
+            dims.add(e.asDim());
+        }
+        return new Shape(dims);
+    }
+
     /** 1-D shape of length n, or of unknown length (n &lt; 0). */
     static Shape vectorShape(long n) {
         return new Shape(List.of(n < 0 ? Dim.unknown() : Dim.of(n)));
@@ -95,11 +108,7 @@ public final class TensorOps implements OpFamily {
         int end = clampIndex(ctx.intAttr("end", s.rank()), s.rank());
         int n = Math.max(0, end - start);
         Shape part = new Shape(s.dims().subList(start, start + n));
-        if (part.isFullyKnown()) {
-            ctx.outputValue(0, TensorValue.vector(part.sizes()));
-        } else {
-            ctx.output(0, DType.INT64, Shape.of(n));
-        }
+        ctx.outputVector(0, ShapeVector.of(part)); // a value when every dim is known
     }
 
     private static void size(InferenceContext ctx) {
@@ -113,14 +122,29 @@ public final class TensorOps implements OpFamily {
 
     // ---- views ----
 
+    /** Stands for a symbolic entry among a reshape target's numbers (never a valid number there). */
+    private static final long SYMBOL = -2;
+
     private static void reshape(InferenceContext ctx) {
         TensorType in = ctx.input(0);
         IntsArg target = IntsArg.read(ctx, "shape", 1, 5);
+        ShapeVector symbolic = ctx.opset() >= 5 ? ctx.inputVector(1) : null;
+        if (!target.known() && symbolic != null && !symbolic.scalar()) {
+            // a target built from a symbolic shape ([batch, -1, 12, 64]): its symbols are output dims
+            long[] numbers = new long[symbolic.size()];
+            Dim[] dims = new Dim[symbolic.size()];
+            for (int i = 0; i < numbers.length; i++) {
+                numbers[i] = symbolic.get(i).isNumber() ? symbolic.get(i).number() : SYMBOL;
+                dims[i] = symbolic.get(i).dim();
+            }
+            ctx.output(0, in.dtype(), reshapeTarget(ctx, in.shape(), numbers, dims, ctx.intAttr("allowzero", 0) == 1));
+            return;
+        }
         if (!target.known()) {
             ctx.output(0, in.dtype(), target.count() >= 0 ? Shape.unknownDims(target.count()) : null);
             return;
         }
-        Shape out = reshapeTarget(ctx, in.shape(), target.values(), ctx.intAttr("allowzero", 0) == 1);
+        Shape out = reshapeTarget(ctx, in.shape(), target.values(), null, ctx.intAttr("allowzero", 0) == 1);
         TensorValue v = ctx.inputValue(0);
         outputMaybeValue(ctx, 0, in.dtype(), out, v != null && out.isFullyKnown() ? Values.reshape(v, out.sizes()) : null);
     }
@@ -130,12 +154,14 @@ public final class TensorOps implements OpFamily {
      * is solved after cancelling symbolic dims the output keeps ({@code [N,12,64] → [N,-1]} is
      * {@code [N,768]}); when a symbol remains on one side only, it is unknown.
      */
-    static Shape reshapeTarget(InferenceContext ctx, Shape in, long[] target, boolean allowZero) {
+    static Shape reshapeTarget(InferenceContext ctx, Shape in, long[] target, Dim[] symbols, boolean allowZero) {
         List<Dim> out = new ArrayList<>();
         int inferred = -1;
         for (int i = 0; i < target.length; i++) {
             long t = target[i];
-            if (t == 0 && !allowZero) {
+            if (symbols != null && symbols[i] != null) {
+                out.add(symbols[i]);
+            } else if (t == 0 && !allowZero) {
                 if (in == null) {
                     out.add(Dim.unknown());
                 } else if (i >= in.rank()) {
@@ -293,6 +319,12 @@ public final class TensorOps implements OpFamily {
         }
         Shape shape = new Shape(out);
         TensorValue v = ctx.inputValue(0);
+        ShapeVector sv = ctx.inputVector(0);
+        if (v == null && sv != null && shape.rank() <= 1) {
+            // a symbolic shape entry changing between scalar and [1]
+            ctx.outputVector(0, new ShapeVector(shape.rank() == 0, sv.entries()));
+            return;
+        }
         outputMaybeValue(ctx, 0, in.dtype(), shape, v != null ? Values.reshape(v, shape.sizes()) : null);
     }
 
@@ -324,6 +356,12 @@ public final class TensorOps implements OpFamily {
         }
         Shape shape = new Shape(out);
         TensorValue v = ctx.inputValue(0);
+        ShapeVector sv = ctx.inputVector(0);
+        if (v == null && sv != null && shape.rank() <= 1) {
+            // a symbolic shape entry changing between scalar and [1]
+            ctx.outputVector(0, new ShapeVector(shape.rank() == 0, sv.entries()));
+            return;
+        }
         outputMaybeValue(ctx, 0, in.dtype(), shape, v != null ? Values.reshape(v, shape.sizes()) : null);
     }
 
@@ -371,6 +409,8 @@ public final class TensorOps implements OpFamily {
         TensorValue v = ctx.inputValue(0);
         if (v != null) {
             ctx.outputValue(0, v);
+        } else if (ctx.inputVector(0) != null) {
+            ctx.outputVector(0, ctx.inputVector(0));
         } else if (ctx.inputContents(0) != null) {
             ctx.outputContents(0, ctx.inputContents(0), TypeUnion::element);
         } else {

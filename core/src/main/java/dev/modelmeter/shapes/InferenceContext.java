@@ -57,6 +57,10 @@ public final class InferenceContext {
     private List<List<ValueType>> inputContents = List.of();
     private final List<List<ValueType>> outputContents = new ArrayList<>();
 
+    /** Partly symbolic shape vectors of inputs and outputs (see {@link ShapeVector}); null entries otherwise. */
+    private List<ShapeVector> inputVectors = List.of();
+    private final List<ShapeVector> outputVectors = new ArrayList<>();
+
     public InferenceContext(Node node, int opset, List<ValueType> inputTypes, List<TensorValue> inputValues,
                             SubgraphInferrer subgraphs) {
         this(node, opset, inputTypes, inputValues, subgraphs, 1);
@@ -74,7 +78,42 @@ public final class InferenceContext {
         this.subgraphs = subgraphs;
         for (int i = 0; i < node.outputs().size(); i++) {
             outputContents.add(null);
+            outputVectors.add(null);
         }
+    }
+
+    /** The engine tells which inputs are partly symbolic shape vectors (one entry per input, null otherwise). */
+    public void setInputVectors(List<ShapeVector> vectors) {
+        this.inputVectors = new ArrayList<>(vectors);
+    }
+
+    /**
+     * Input {@code i} as a shape vector: its value when known (rank 0 or 1), else the partly symbolic
+     * vector the engine tracked, else null.
+     */
+    public ShapeVector inputVector(int i) {
+        TensorValue v = inputValue(i);
+        if (v != null) {
+            return ShapeVector.of(v);
+        }
+        return hasInput(i) && i < inputVectors.size() ? inputVectors.get(i) : null;
+    }
+
+    /** Sets output {@code i} to this int64 vector: a value when every entry is a number, else type plus vector. */
+    public void outputVector(int i, ShapeVector v) {
+        if (v.allNumbers()) {
+            outputValue(i, v.toValue(DType.INT64));
+            return;
+        }
+        output(i, DType.INT64, v.scalar() ? Shape.SCALAR : Shape.of(v.size()));
+        if (i < outputVectors.size()) {
+            outputVectors.set(i, v);
+        }
+    }
+
+    /** The partly symbolic vector of output {@code i}, or null. */
+    public ShapeVector outputVector(int i) {
+        return outputVectors.get(i);
     }
 
     /** The engine tells which sequence inputs have known contents (one entry per input, null when unknown). */

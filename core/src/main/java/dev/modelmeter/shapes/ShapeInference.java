@@ -76,6 +76,8 @@ public final class ShapeInference {
         final Map<String, TensorValue> values = new HashMap<>();
         /** Sequences whose elements are known one by one (built by SequenceConstruct/Insert…), in order. */
         final Map<String, List<ValueType>> contents = new HashMap<>();
+        /** Int64 shape vectors with symbolic entries (Shape of a tensor with a symbolic batch). */
+        final Map<String, ShapeVector> vectors = new HashMap<>();
         final Set<String> defined = new HashSet<>();
 
         Scope(Scope parent) {
@@ -100,6 +102,13 @@ public final class ShapeInference {
             return parent == null ? null : parent.value(name);
         }
 
+        ShapeVector vector(String name) {
+            if (defined.contains(name)) {
+                return vectors.get(name);
+            }
+            return parent == null ? null : parent.vector(name);
+        }
+
         List<ValueType> contents(String name) {
             if (defined.contains(name)) {
                 return contents.get(name);
@@ -110,6 +119,7 @@ public final class ShapeInference {
         void define(String name, ValueType type, TensorValue value) {
             defined.add(name);
             contents.remove(name);
+            vectors.remove(name);
             if (type != null) {
                 types.put(name, type);
             } else {
@@ -158,10 +168,12 @@ public final class ShapeInference {
         List<ValueType> inTypes = new ArrayList<>();
         List<TensorValue> inValues = new ArrayList<>();
         List<List<ValueType>> inContents = new ArrayList<>();
+        List<ShapeVector> inVectors = new ArrayList<>();
         for (String in : node.inputs()) {
             inTypes.add(in.isEmpty() ? null : scope.type(in));
             inValues.add(in.isEmpty() ? null : scope.value(in));
             inContents.add(in.isEmpty() ? null : scope.contents(in));
+            inVectors.add(in.isEmpty() ? null : scope.vector(in));
         }
         int opset = opsets.getOrDefault(node.domain(), node.domain().isEmpty()
                 ? opsets.getOrDefault("ai.onnx", 1) : 1);
@@ -170,6 +182,7 @@ public final class ShapeInference {
                         -> inferSubgraph(body, bodyInputs, bodyValues, scope),
                 options.rebatchFactor());
         ctx.setInputContents(inContents);
+        ctx.setInputVectors(inVectors);
         ShapeRule rule = rules.find(node, opset);
         if (rule == null) {
             unknownOps.merge(node.qualifiedOpType(), 1, Integer::sum);
@@ -203,6 +216,9 @@ public final class ShapeInference {
             scope.define(name, chosen, value);
             if (Objects.equals(chosen, inferred) && ctx.outputContents(i) != null) {
                 scope.contents.put(name, ctx.outputContents(i));
+            }
+            if (Objects.equals(chosen, inferred) && ctx.outputVector(i) != null) {
+                scope.vectors.put(name, ctx.outputVector(i));
             }
         }
     }

@@ -434,4 +434,35 @@ class TensorOpsTest {
         assertThat(shape(g, "f")).isEqualTo(new Shape(List.of(n, Dim.of(24))));
         assertThat(shape(g, "head")).isEqualTo(new Shape(List.of(Dim.unknown(), Dim.of(3), Dim.of(8))));
     }
+
+    @Test
+    void symbolicShapeVectorsKeepTheSymbol() {
+        // x [N,512,7,7]: x.view(x.size(0), -1) exports as Shape → Gather(0) → Unsqueeze → Concat([N], [-1])
+        // → Reshape: [N, 512*7*7 = 25088] (N cancels when solving -1).
+        // ids [1,S]: Range(0, Shape(ids)[1], 1) has S elements; ConstantOfShape(Shape(ids)) is [1,S];
+        // Expand(c [1], Shape(x)[0:1]) is [N]
+        ShapedGraph g = new G().input("x", DType.FLOAT, Dim.symbol("N"), Dim.of(512), Dim.of(7), Dim.of(7))
+                .input("ids", DType.INT64, Dim.of(1), Dim.symbol("S"))
+                .input("c", 1)
+                .scalar("i0", DType.INT64, 0).scalar("i1", DType.INT64, 1).ints("ax", 0).ints("m1", -1)
+                .ints("st", 0).ints("en", 1)
+                .node("Shape", List.of("x"), List.of("sx"))
+                .node("Gather", List.of("sx", "i0"), List.of("n"))
+                .node("Unsqueeze", List.of("n", "ax"), List.of("nv"))
+                .node("Concat", List.of("nv", "m1"), List.of("target"), Attribute.ofInt("axis", 0))
+                .node("Reshape", List.of("x", "target"), List.of("flat"))
+                .node("Shape", List.of("ids"), List.of("sids"))
+                .node("Gather", List.of("sids", "i1"), List.of("len"))
+                .node("Range", List.of("i0", "len", "i1"), List.of("pos"))
+                .node("ConstantOfShape", List.of("sids"), List.of("ones"))
+                .node("Slice", List.of("sx", "st", "en"), List.of("lead"))
+                .node("Expand", List.of("c", "lead"), List.of("e")).run();
+        Dim n = Dim.symbol("N");
+        Dim seq = Dim.symbol("S");
+        assertThat(shape(g, "flat")).isEqualTo(new Shape(List.of(n, Dim.of(25088))));
+        assertThat(shape(g, "pos")).isEqualTo(new Shape(List.of(seq)));
+        assertThat(shape(g, "ones")).isEqualTo(new Shape(List.of(Dim.of(1), seq)));
+        assertThat(shape(g, "e")).isEqualTo(new Shape(List.of(n)));
+        assertThat(g.values()).doesNotContainKey("n"); // a symbol is never turned into a number
+    }
 }
