@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.modelmeter.ModelMeterException;
 import dev.modelmeter.graph.Model;
 import dev.modelmeter.graph.TensorData;
+import dev.modelmeter.graph.TensorValue;
 import dev.modelmeter.graph.ValueType;
 
 import java.io.IOException;
@@ -46,7 +47,7 @@ public final class OnnxReader {
 
     /** Reads a model file as it is, function calls left as nodes and functions in {@link Model#functions()}. */
     public static Model readRaw(Path path) {
-        return parse(path, in -> new ModelProtoReader(in).readModel(path.toString()));
+        return parse(path, MODEL_FLOAT_CAP_ELEMENTS, in -> new ModelProtoReader(in).readModel(path.toString()));
     }
 
     /**
@@ -54,7 +55,7 @@ public final class OnnxReader {
      * contents as a value when it has at most {@code TensorValue.MAX_ELEMENTS} numeric elements.
      */
     public static TensorData readTensorFile(Path path) {
-        return parse(path, TensorProtoReader::read);
+        return parse(path, TensorValue.MAX_ELEMENTS, TensorProtoReader::read);
     }
 
     /**
@@ -64,17 +65,23 @@ public final class OnnxReader {
      * {@code declared} back. Only types are read, not values.
      */
     public static ValueType readValueFile(Path path, ValueType declared) {
-        return parse(path, in -> new ValueProtoReader(in).read(declared));
+        return parse(path, TensorValue.MAX_ELEMENTS, in -> new ValueProtoReader(in).read(declared));
     }
 
     private interface Parser<T> {
         T parse(ProtoInput in) throws IOException;
     }
 
-    private static <T> T parse(Path path, Parser<T> parser) {
+    /**
+     * Float tensors of a model kept as values: up to 64 elements, the shape-arithmetic scalars; every
+     * larger float tensor is a weight and is skipped.
+     */
+    static final int MODEL_FLOAT_CAP_ELEMENTS = 64;
+
+    private static <T> T parse(Path path, int floatCapElements, Parser<T> parser) {
         long size = checkedSize(path);
         try (InputStream stream = Files.newInputStream(path)) {
-            return parser.parse(new ProtoInput(stream, size));
+            return parser.parse(new ProtoInput(stream, size, floatCapElements));
         } catch (ModelMeterException e) {
             throw new ModelMeterException(path + ": not a valid ONNX file: " + e.getMessage(), e);
         } catch (InvalidProtocolBufferException e) {

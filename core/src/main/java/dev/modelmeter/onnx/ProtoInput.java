@@ -24,13 +24,25 @@ final class ProtoInput {
 
     private final CodedInputStream in;
     private final long size;
+    private final int floatCapElements;
     private int depth;
 
-    ProtoInput(InputStream stream, long size) {
-        // small files (test inputs) get a small buffer: thousands of them are read in a conformance run
-        this.in = CodedInputStream.newInstance(stream, (int) Math.max(64, Math.min(size, 1 << 16)));
+    /**
+     * @param floatCapElements the most elements of a floating-point tensor kept as a value: a model's
+     *                         float initializers are weights except for a few scalars (Resize scales,
+     *                         Clip bounds, a Pow exponent), so reading a model keeps only tiny ones
+     */
+    ProtoInput(InputStream stream, long size, int floatCapElements) {
+        // 8 KiB: after each skipped payload the stream refills its buffer; a small one reads little
+        this.in = CodedInputStream.newInstance(stream, (int) Math.max(64, Math.min(size, 1 << 13)));
         this.in.setSizeLimit(Integer.MAX_VALUE);
         this.size = size;
+        this.floatCapElements = floatCapElements;
+    }
+
+    /** The most elements of a floating-point tensor kept as a value. */
+    int floatCapElements() {
+        return floatCapElements;
     }
 
     /** The next tag, or 0 at the end of the current message. */

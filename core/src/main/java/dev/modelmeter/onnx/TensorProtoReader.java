@@ -175,7 +175,7 @@ final class TensorProtoReader {
         in.expect(tag, WireFormat.WIRETYPE_LENGTH_DELIMITED, "TensorProto.raw_data");
         int length = in.readLength();
         long start = in.position();
-        if (length > CAP_BYTES) {
+        if (length > capBytes(in)) {
             in.skipBytes(length);
             payloadTooLarge = true;
         } else {
@@ -257,8 +257,22 @@ final class TensorProtoReader {
         return v >= 0 ? v : ((double) (v >>> 1)) * 2.0;
     }
 
+    /**
+     * The largest payload kept: floating-point tensors under the input's float cap (a model's weights
+     * are never read), others under {@link #CAP_BYTES}. Exporters write data_type before the payload;
+     * when they did not, the general cap applies.
+     */
+    private int capBytes(ProtoInput in) {
+        DType known = DType.fromCode(dataType);
+        if (!known.isFloatingPoint()) {
+            return CAP_BYTES;
+        }
+        long capBytes = known.bytesFor(in.floatCapElements());
+        return (int) Math.min(CAP_BYTES, capBytes);
+    }
+
     private boolean skipIfLarge(ProtoInput in, int length) throws IOException {
-        if (length > CAP_BYTES) {
+        if (length > capBytes(in)) {
             in.skipBytes(length);
             payloadTooLarge = true;
             return true;
