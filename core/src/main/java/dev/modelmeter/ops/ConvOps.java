@@ -36,13 +36,13 @@ final class ConvOps {
                         .shape(ctx -> convShape(ctx, 0, 1, ctx.input(0).dtype()))
                         .cost(c -> convCost(c, 0, 1, 2))
                         .explain(Explanations::conv)
-                        .saves(Saves.inputs(0, 1))
+                        .saves(Saves.inputsAlways(0, 1))
                         .params(1, 2),
                 // W [Cin, Cout/groups, k...] and optional bias B [Cout] are the layer's weights.
                 OpDef.op("ConvTranspose")
                         .shape(ConvOps::convTransposeShape)
                         .cost(ConvOps::convTransposeCost)
-                        .saves(Saves.inputs(0, 1))
+                        .saves(Saves.inputsAlways(0, 1))
                         .params(1, 2),
                 // W (int8/uint8) is the weight; the zero points are quantization constants.
                 OpDef.op("ConvInteger")

@@ -33,7 +33,7 @@ final class PoolOps {
                         .saves(ctx -> List.of(Saved.input(0),
                                 Saved.extra(DType.INT64, Saves.numel(ctx.output(0)), "indices"))),
                 OpDef.op("AveragePool").shape(PoolOps::windowPool).cost(c -> windowCost(c, 1))
-                        .explain(Explanations::pool).saves(Saves.inputs(0)),
+                        .explain(Explanations::pool).saves(Saves.inputsAlways(0)),
                 OpDef.op("LpPool").shape(PoolOps::windowPool).cost(c -> windowCost(c, 2)),
                 OpDef.op("GlobalAveragePool").shape(PoolOps::globalPool).cost(PoolOps::globalCost)
                         .saves(AutogradRule.NOTHING),

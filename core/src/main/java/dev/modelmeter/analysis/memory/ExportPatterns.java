@@ -39,7 +39,7 @@ final class ExportPatterns {
      */
     static AutogradRule savesOf(Node synthetic, OpRegistry registry) {
         return switch (synthetic.opType()) {
-            case "Gelu" -> Saves.inputs(0);
+            case "Gelu" -> Saves.inputsAlways(0);
             case "Dropout" -> registry.find("", "Dropout").autograd();
             case "Attention" -> ctx -> {
                 List<Saved> s = new ArrayList<>(List.of(Saved.input(0), Saved.input(1), Saved.input(2),
