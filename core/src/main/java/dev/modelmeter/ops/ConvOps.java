@@ -19,6 +19,10 @@ import java.util.List;
  * FlopCounterMode over its <em>input</em> positions: {@code in_numel × (Cout/groups) × prod(kernel)},
  * which ignores padding and output cropping just as PyTorch does. The integer and quantized variants
  * count the same products (FlopCounterMode has no formula for them; the arithmetic is the same).
+ *
+ * <p>Autograd: Conv and ConvTranspose save their input and weight even when the input needs no grad (the
+ * first conv of every fixture saves the model input; under bf16 autocast the weight copy is saved too).
+ * The integer, quantized and deformable variants are not trained and have no rule.
  */
 final class ConvOps {
 
@@ -32,11 +36,13 @@ final class ConvOps {
                         .shape(ctx -> convShape(ctx, 0, 1, ctx.input(0).dtype()))
                         .cost(c -> convCost(c, 0, 1, 2))
                         .explain(Explanations::conv)
+                        .saves(Saves.inputsAlways(0, 1))
                         .params(1, 2),
                 // W [Cin, Cout/groups, k...] and optional bias B [Cout] are the layer's weights.
                 OpDef.op("ConvTranspose")
                         .shape(ConvOps::convTransposeShape)
                         .cost(ConvOps::convTransposeCost)
+                        .saves(Saves.inputsAlways(0, 1))
                         .params(1, 2),
                 // W (int8/uint8) is the weight; the zero points are quantization constants.
                 OpDef.op("ConvInteger")

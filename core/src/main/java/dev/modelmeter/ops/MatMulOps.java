@@ -18,6 +18,10 @@ import java.util.List;
  * as {@code aten.mv}/{@code aten.dot}, for which FlopCounterMode has no formula: those count 0 MACs
  * here too, and the formula says so and gives the arithmetic. A vector on the left ({@code [K] @ [K, N]})
  * runs as {@code mm} and is counted.
+ *
+ * <p>Autograd: Gemm and MatMul (mm/addmm/matmul) save each operand only when the <em>other</em> one needs
+ * a grad (separate formulas in derivatives.yaml): a Linear saves its input; Q·Kᵀ saves both. Gemm's bias
+ * is not needed for backward.
  */
 final class MatMulOps {
 
@@ -27,11 +31,13 @@ final class MatMulOps {
     static void register(OpRegistry r) {
         r.add(
                 // B (the Linear weight, [K, N] or [N, K] with transB) and C (the bias) are the layer's weights.
-                OpDef.op("Gemm").shape(MatMulOps::gemm).cost(MatMulOps::gemmCost).explain(Explanations::linear).params(1, 2),
+                OpDef.op("Gemm").shape(MatMulOps::gemm).cost(MatMulOps::gemmCost).explain(Explanations::linear).params(1, 2)
+                        .saves(Saves.eachOperandForTheOther()),
                 // a stored operand (a Linear weight exported as MatMul) is a trainable parameter.
                 OpDef.op("MatMul")
                         .shape(ctx -> ctx.output(0, ctx.input(0).dtype(), matmul(ctx, 0, 1)))
-                        .cost(c -> matmulCost(c, 0, 1)),
+                        .cost(c -> matmulCost(c, 0, 1))
+                        .saves(Saves.eachOperandForTheOther()),
                 // B is the (int8/uint8) weight; the zero points are quantization constants.
                 OpDef.op("MatMulInteger")
                         .shape(ctx -> ctx.output(0, DType.INT32, matmul(ctx, 0, 1)))

@@ -23,6 +23,12 @@ import java.util.List;
  *   <li>RMSNormalization: 3 (square-accumulate, scale by the reciprocal root, weight);</li>
  *   <li>LRN: {@code size + 2} (the window's squares, then scale and divide).</li>
  * </ul>
+ *
+ * <p>Autograd: BatchNormalization (training) saves its input and fp32 mean and invstd per channel;
+ * LayerNormalization saves its input and fp32 mean and rstd per row (elements before the normalised
+ * axis); GroupNormalization and InstanceNormalization save their input and fp32 mean and rstd per
+ * (sample, group) and per (sample, channel). The scale and bias a rule names are parameters, which the
+ * memory plan drops (they live anyway). RMSNormalization, LRN and MeanVarianceNormalization have no rule.
  */
 final class NormOps {
 
@@ -34,14 +40,22 @@ final class NormOps {
                 // scale (1) and B (2) are trainable [C]; input_mean (3) and input_var (4) are running-statistics buffers.
                 OpDef.op("BatchNormalization").shape(NormOps::batchNorm).cost(NormOps::batchNormCost)
                         .explain(Explanations::batchNorm)
+                        .saves(ctx -> List.of(Saved.input(0),
+                                Saved.extra(DType.FLOAT, 2 * channels(ctx.input(0)), "mean+invstd")))
                         .params(1, 2).buffers(3, 4),
                 // scale (1) and B (2) are trainable [C].
-                OpDef.op("InstanceNormalization").shape(NormOps::sameAsInput).cost(c -> perElement(c, 5)).params(1, 2),
+                OpDef.op("InstanceNormalization").shape(NormOps::sameAsInput).cost(c -> perElement(c, 5)).params(1, 2)
+                        .saves(ctx -> List.of(Saved.input(0), Saved.extra(DType.FLOAT,
+                                2 * batchTimes(ctx.input(0), channels(ctx.input(0))), "mean+rstd"))),
                 // Scale (1) and B (2) are trainable, of the normalised dims' shape.
                 OpDef.op("LayerNormalization").shape(NormOps::layerNorm).cost(c -> perElement(c, 5))
-                        .explain(Explanations::layerNorm).params(1, 2),
+                        .explain(Explanations::layerNorm).params(1, 2)
+                        .saves(ctx -> List.of(Saved.input(0), Saved.extra(DType.FLOAT,
+                                2 * rows(ctx.input(0), ctx.node().intAttr("axis", -1)), "mean+rstd"))),
                 // scale (1) and bias (2) are trainable: [num_groups] in opset 18, [C] from opset 21.
-                OpDef.op("GroupNormalization").shape(NormOps::sameAsInput).cost(c -> perElement(c, 5)).params(1, 2),
+                OpDef.op("GroupNormalization").shape(NormOps::sameAsInput).cost(c -> perElement(c, 5)).params(1, 2)
+                        .saves(ctx -> List.of(Saved.input(0), Saved.extra(DType.FLOAT,
+                                2 * batchTimes(ctx.input(0), ctx.node().intAttr("num_groups", 1)), "mean+rstd"))),
                 // scale (1) is trainable, of the normalised dims' shape.
                 OpDef.op("RMSNormalization").shape(NormOps::sameAsInput).cost(c -> perElement(c, 3)).params(1),
                 // no weights.
@@ -49,6 +63,36 @@ final class NormOps {
                         .cost(c -> perElement(c, c.node().intAttr("size", 1) + 2)),
                 // no weights.
                 OpDef.op("MeanVarianceNormalization").shape(NormOps::sameAsInput).cost(c -> perElement(c, 4)));
+    }
+
+    /** Dim 1 of a tensor (the channels), 0 when unknown. */
+    private static long channels(TensorType t) {
+        if (t == null || t.shape() == null || t.shape().rank() < 2 || !t.shape().dim(1).isKnown()) {
+            return 0;
+        }
+        return t.shape().dim(1).value();
+    }
+
+    /** The batch size times {@code k}, 0 when the batch is unknown. */
+    private static long batchTimes(TensorType t, long k) {
+        if (t == null || t.shape() == null || t.shape().rank() < 1 || !t.shape().dim(0).isKnown()) {
+            return 0;
+        }
+        return t.shape().dim(0).value() * k;
+    }
+
+    /** Elements before the normalised axis: one mean and one rstd each. */
+    private static long rows(TensorType t, long axis) {
+        if (t == null || !t.isFullyKnown()) {
+            return 0;
+        }
+        int rank = t.shape().rank();
+        int a = (int) (axis < 0 ? axis + rank : axis);
+        long n = 1;
+        for (int i = 0; i < a && i < rank; i++) {
+            n *= t.shape().dim(i).value();
+        }
+        return n;
     }
 
     static void sameAsInput(InferenceContext ctx) {

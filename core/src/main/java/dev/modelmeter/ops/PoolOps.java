@@ -17,6 +17,10 @@ import java.util.List;
  * two, for the power), a global pool one per input element, RoiAlign four per bilinear sample
  * ({@code out_numel × samples² × 4}, one sample per bin when {@code sampling_ratio} is adaptive),
  * MaxUnpool one write per input element; MaxRoiPool's bins depend on ROI values and are not estimated.
+ *
+ * <p>Autograd: MaxPool saves its input and int64 indices of its output's size; AveragePool saves its
+ * input; GlobalAveragePool nothing (PyTorch runs adaptive_avg_pool2d to 1×1 as mean(), which keeps only
+ * sizes: mobilenet_v2's fixture saves nothing at its functional pooling). The other pools have no rule.
  */
 final class PoolOps {
 
@@ -25,11 +29,14 @@ final class PoolOps {
 
     static void register(OpRegistry r) {
         r.add(
-                OpDef.op("MaxPool").shape(PoolOps::windowPool).cost(c -> windowCost(c, 1)).explain(Explanations::pool),
+                OpDef.op("MaxPool").shape(PoolOps::windowPool).cost(c -> windowCost(c, 1)).explain(Explanations::pool)
+                        .saves(ctx -> List.of(Saved.input(0),
+                                Saved.extra(DType.INT64, Saves.numel(ctx.output(0)), "indices"))),
                 OpDef.op("AveragePool").shape(PoolOps::windowPool).cost(c -> windowCost(c, 1))
-                        .explain(Explanations::pool),
+                        .explain(Explanations::pool).saves(Saves.inputsAlways(0)),
                 OpDef.op("LpPool").shape(PoolOps::windowPool).cost(c -> windowCost(c, 2)),
-                OpDef.op("GlobalAveragePool").shape(PoolOps::globalPool).cost(PoolOps::globalCost),
+                OpDef.op("GlobalAveragePool").shape(PoolOps::globalPool).cost(PoolOps::globalCost)
+                        .saves(AutogradRule.NOTHING),
                 OpDef.op("GlobalMaxPool").shape(PoolOps::globalPool).cost(PoolOps::globalCost),
                 OpDef.op("GlobalLpPool").shape(PoolOps::globalPool).cost(PoolOps::globalCost),
                 OpDef.op("MaxRoiPool").shape(PoolOps::maxRoiPool)

@@ -76,7 +76,7 @@ public final class ReductionOps implements OpFamily {
         reduce(r, "ReduceL2", Reducer.L2, 18, inputAndOutput());
         reduce(r, "ReduceLogSum", Reducer.LOG_SUM, 18, null);
         reduce(r, "ReduceLogSumExp", Reducer.LOG_SUM_EXP, 18, inputAndOutput());
-        reduce(r, "ReduceSumSquare", Reducer.SUM_SQUARE, 18, ElementwiseOps.saveInputs(0));
+        reduce(r, "ReduceSumSquare", Reducer.SUM_SQUARE, 18, Saves.inputs(0));
 
         r.add(op("ArgMax").shape(ReductionOps::argReduce).cost(ReductionOps::perInputElement)
                 .saves(AutogradRule.NOTHING));
@@ -84,9 +84,9 @@ public final class ReductionOps implements OpFamily {
                 .saves(AutogradRule.NOTHING));
 
         r.add(op("Softmax").shape(ReductionOps::alongAxis).cost(ctx -> perOutput(ctx, 5))
-                .saves(ElementwiseOps.saveOutput()));
+                .saves(Saves.output()));
         r.add(op("LogSoftmax").shape(ReductionOps::alongAxis).cost(ctx -> perOutput(ctx, 5))
-                .saves(ElementwiseOps.saveOutput()));
+                .saves(Saves.output()));
         r.add(op("Hardmax").shape(ReductionOps::alongAxis).cost(ctx -> perOutput(ctx, 1))
                 .saves(AutogradRule.NOTHING));
         r.add(op("LpNormalization").shape(ReductionOps::alongAxis).cost(ctx -> perOutput(ctx, 3))
@@ -97,7 +97,7 @@ public final class ReductionOps implements OpFamily {
         r.add(op("CumProd").shape(ctx -> cumulative(ctx, true)).cost(ctx -> perOutput(ctx, 1))
                 .saves(inputAndOutput()).constants(1));
         r.add(op("TopK").shape(ReductionOps::topK).cost(ReductionOps::perInputElement)
-                .saves(ctx -> ElementwiseOps.anyRequiresGrad(ctx) ? List.of(Saved.output(1)) : List.of())
+                .saves(ctx -> Saves.anyRequiresGrad(ctx) ? List.of(Saved.output(1)) : List.of())
                 .constants(1));
     }
 
@@ -367,6 +367,6 @@ public final class ReductionOps implements OpFamily {
     }
 
     private static AutogradRule inputAndOutput() {
-        return ctx -> ElementwiseOps.anyRequiresGrad(ctx) ? List.of(Saved.input(0), Saved.output(0)) : List.of();
+        return ctx -> Saves.anyRequiresGrad(ctx) ? List.of(Saved.input(0), Saved.output(0)) : List.of();
     }
 }

@@ -5,11 +5,16 @@ import dev.modelmeter.graph.Shape;
 import dev.modelmeter.graph.TensorType;
 import dev.modelmeter.shapes.InferenceContext;
 
+import java.util.List;
+
 /**
  * Operators tied to training: Dropout, NegativeLogLikelihoodLoss, SoftmaxCrossEntropyLoss. None has
  * weights or MACs. {@code otherFlops}: Dropout 2 per element when it is in training mode (draw the mask,
  * multiply by the scaled mask) and 0 in eval (the identity); NegativeLogLikelihoodLoss 1 per target
  * element (pick and weight); SoftmaxCrossEntropyLoss 4 per score (max, exp, sum, log) plus 1 per target.
+ *
+ * <p>Autograd: Dropout in training saves a mask of its input's size (see {@link #dropoutMask}); whether a
+ * Dropout node is active is the memory planner's call. The losses have no rule.
  */
 final class TrainingOps {
 
@@ -18,12 +23,23 @@ final class TrainingOps {
 
     static void register(OpRegistry r) {
         // ratio (1) and training_mode (2) inputs, opset 12 on, are scalar constants.
-        r.add(OpDef.op("Dropout").shape(TrainingOps::dropout).cost(TrainingOps::dropoutCost).constants(1, 2));
+        r.add(OpDef.op("Dropout").shape(TrainingOps::dropout).cost(TrainingOps::dropoutCost).constants(1, 2)
+                .saves(TrainingOps::dropoutMask));
         // the class weights (2) are a fixed tensor: a buffer in PyTorch (CrossEntropyLoss(weight=...)).
         r.add(OpDef.op("NegativeLogLikelihoodLoss").shape(TrainingOps::nllLoss)
                 .cost(c -> perTarget(c, 0)).buffers(2));
         r.add(OpDef.op("SoftmaxCrossEntropyLoss").shape(TrainingOps::softmaxCrossEntropy)
                 .cost(c -> perTarget(c, 4)).buffers(2));
+    }
+
+    /**
+     * What a training-mode dropout saves: a mask of its input's size; on CPU a tensor of the input's dtype
+     * (PyTorch multiplies by a scaled noise tensor), on CUDA a 1-byte bool mask.
+     */
+    static List<Saved> dropoutMask(AutogradContext ctx) {
+        TensorType in = ctx.input(0);
+        DType mask = ctx.backend() == AutogradContext.Backend.CUDA ? DType.BOOL : in.dtype();
+        return List.of(Saved.extra(mask, Saves.numel(in), "dropout mask"));
     }
 
     /**

@@ -1,7 +1,13 @@
 package dev.modelmeter.analysis.memory;
 
+import dev.modelmeter.graph.DType;
 import dev.modelmeter.graph.Node;
+import dev.modelmeter.graph.TensorType;
 import dev.modelmeter.ops.AutogradContext;
+import dev.modelmeter.ops.AutogradRule;
+import dev.modelmeter.ops.OpRegistry;
+import dev.modelmeter.ops.Saved;
+import dev.modelmeter.ops.Saves;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,6 +30,27 @@ final class ExportPatterns {
 
     ExportPatterns(PlanGraph g) {
         this.g = g;
+    }
+
+    /**
+     * What the kernel a synthetic node stands for saves for backward, or null for an op this class never
+     * creates. GELU saves its input; the dropout PyTorch applied saves what a Dropout node does; fused SDPA
+     * (flash / memory-efficient) saves q, k, v, its output and a float log-sum-exp per query row.
+     */
+    static AutogradRule savesOf(Node synthetic, OpRegistry registry) {
+        return switch (synthetic.opType()) {
+            case "Gelu" -> Saves.inputsAlways(0);
+            case "Dropout" -> registry.find("", "Dropout").autograd();
+            case "Attention" -> ctx -> {
+                List<Saved> s = new ArrayList<>(List.of(Saved.input(0), Saved.input(1), Saved.input(2),
+                        Saved.output(0)));
+                TensorType q = ctx.input(0);
+                s.add(Saved.extra(DType.FLOAT, q.isFullyKnown() && q.shape().rank() >= 1
+                        ? Saves.numel(q) / q.shape().dim(q.shape().rank() - 1).value() : 0, "logsumexp"));
+                return s;
+            };
+            default -> null;
+        };
     }
 
 

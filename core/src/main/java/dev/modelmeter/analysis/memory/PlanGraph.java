@@ -10,7 +10,6 @@ import dev.modelmeter.graph.TensorValue;
 import dev.modelmeter.graph.ValueInfo;
 import dev.modelmeter.ops.AutogradContext;
 import dev.modelmeter.ops.AutogradRule;
-import dev.modelmeter.ops.AutogradRules;
 import dev.modelmeter.ops.OpDef;
 import dev.modelmeter.ops.OpRegistry;
 import dev.modelmeter.ops.Saved;
@@ -447,7 +446,7 @@ final class PlanGraph {
                 continue;
             }
             OpDef def = registry.find(n);
-            boolean view = (def != null && def.view()) || AutogradRules.VIEW_OPS.contains(op)
+            boolean view = (def != null && def.view())
                     || (!train && (op.equals("Dropout") || op.equals("modelmeter:Dropout")));
             if (view && viewStrides(n)) {
                 for (String o : n.outputs()) {
@@ -823,11 +822,10 @@ final class PlanGraph {
             if (!inGraph.contains(n)) {
                 continue;
             }
-            OpDef def = registry.find(n);
-            AutogradRule rule = AutogradRules.lookup(def, n);
+            AutogradRule rule = autogradRule(n);
             if (rule == null) {
                 unknownRules.add(n.qualifiedOpType());
-                rule = AutogradRules.saveAllInputs();
+                rule = PlanGraph::saveAllInputs;
             }
             List<TensorType> ins = new ArrayList<>();
             List<Boolean> rg = new ArrayList<>();
@@ -859,6 +857,26 @@ final class PlanGraph {
         if (!unknownRules.isEmpty()) {
             warnings.add("no autograd rule for " + unknownRules + ": assumed they save every input (approximate)");
         }
+    }
+
+    /** The operator's registered rule, or a synthetic node's kernel's; null when none is known. */
+    private AutogradRule autogradRule(Node n) {
+        if (n.domain().equals(DOMAIN)) {
+            return ExportPatterns.savesOf(n, registry);
+        }
+        OpDef def = registry.find(n);
+        return def == null ? null : def.autograd();
+    }
+
+    /** Conservative default for an operator without a rule: it saves every input. */
+    private static List<Saved> saveAllInputs(AutogradContext ctx) {
+        List<Saved> s = new ArrayList<>();
+        for (int i = 0; i < ctx.inputs().size(); i++) {
+            if (ctx.input(i) != null) {
+                s.add(Saved.input(i));
+            }
+        }
+        return s;
     }
 
     /** Bytes of a value at run time, 0 when unknown. */
