@@ -80,7 +80,8 @@ public final class OnnxReader {
 
     private static <T> T parse(Path path, int floatCapElements, Parser<T> parser) {
         long size = checkedSize(path);
-        try (InputStream stream = Files.newInputStream(path)) {
+        // skipping a payload only moves the stream's position: skipped bytes are never read
+        try (InputStream stream = new PositionalFileStream(path)) {
             return parser.parse(new ProtoInput(stream, size, floatCapElements));
         } catch (ModelMeterException e) {
             throw new ModelMeterException(path + ": not a valid ONNX file: " + e.getMessage(), e);

@@ -26,12 +26,15 @@ public final class SyntheticOnnxWriter {
     private SyntheticOnnxWriter() {
     }
 
+    /** A stored tensor to write: name, dims, bytes of its float32 payload. */
+    private record Tensor(String name, long[] dims, long bytes) {
+    }
+
+    /** The MLP: {@code layers} blocks of Gemm (width × width, bias) + Relu; every initializer external when asked. */
     public static void write(Path file, int layers, int width, boolean external) throws IOException {
         List<byte[]> nodes = new ArrayList<>();
-        List<byte[]> headers = new ArrayList<>(); // each initializer without its payload
-        List<Long> payloads = new ArrayList<>();
+        List<Tensor> tensors = new ArrayList<>();
         String x = "input";
-        long offset = 0;
         for (int i = 0; i < layers; i++) {
             String w = "layers." + i + ".weight";
             String b = "layers." + i + ".bias";
@@ -40,23 +43,79 @@ public final class SyntheticOnnxWriter {
             nodes.add(node("/layers." + i + "/Gemm", "Gemm", List.of(x, w, b), List.of(y), true));
             nodes.add(node("/relu" + i + "/Relu", "Relu", List.of(y), List.of(r), false));
             x = r;
-            long wBytes = 4L * width * width;
-            long bBytes = 4L * width;
-            headers.add(tensorHeader(w, new long[] {width, width}, external, offset, wBytes));
-            payloads.add(external ? 0 : wBytes);
-            offset += wBytes;
-            headers.add(tensorHeader(b, new long[] {width}, external, offset, bBytes));
-            payloads.add(external ? 0 : bBytes);
-            offset += bBytes;
+            tensors.add(new Tensor(w, new long[] {width, width}, 4L * width * width));
+            tensors.add(new Tensor(b, new long[] {width}, 4L * width));
         }
-        byte[] input = valueInfo("input", new long[] {1, width});
-        byte[] output = valueInfo(x, new long[] {1, width});
+        writeModel(file, "synthetic_mlp", nodes, tensors, new long[] {1, width}, x, external ? 0 : Long.MAX_VALUE);
+    }
+
+    /**
+     * A transformer-style feed-forward stack, as exporters write one: per block Gemm (width → 4·width),
+     * GELU as its erf chain (Div, Erf, Add, Mul, Mul by scalar constants), Gemm back, the residual Add
+     * and LayerNormalization — nine nodes per two weight matrices. With {@code external}, tensors of
+     * 1024 bytes or more are external (the fixtures' {@code size_threshold}); scalars stay embedded.
+     */
+    public static void writeFeedForward(Path file, int blocks, int width, int rows, boolean external)
+            throws IOException {
+        List<byte[]> nodes = new ArrayList<>();
+        List<Tensor> tensors = new ArrayList<>();
+        tensors.add(new Tensor("sqrt2", new long[0], 4));
+        tensors.add(new Tensor("one", new long[0], 4));
+        tensors.add(new Tensor("half", new long[0], 4));
+        String x = "input";
+        long hidden = 4L * width;
+        for (int i = 0; i < blocks; i++) {
+            String p = "h." + i + ".mlp.";
+            String s = "/h." + i + "/";
+            tensors.add(new Tensor(p + "fc.weight", new long[] {hidden, width}, 4L * hidden * width));
+            tensors.add(new Tensor(p + "fc.bias", new long[] {hidden}, 4L * hidden));
+            tensors.add(new Tensor(p + "proj.weight", new long[] {width, hidden}, 4L * hidden * width));
+            tensors.add(new Tensor(p + "proj.bias", new long[] {width}, 4L * width));
+            tensors.add(new Tensor("h." + i + ".ln.weight", new long[] {width}, 4L * width));
+            tensors.add(new Tensor("h." + i + ".ln.bias", new long[] {width}, 4L * width));
+            nodes.add(node(s + "fc/Gemm", "Gemm", List.of(x, p + "fc.weight", p + "fc.bias"), List.of(s + "fc"), true));
+            nodes.add(node(s + "act/Div", "Div", List.of(s + "fc", "sqrt2"), List.of(s + "div"), false));
+            nodes.add(node(s + "act/Erf", "Erf", List.of(s + "div"), List.of(s + "erf"), false));
+            nodes.add(node(s + "act/Add", "Add", List.of(s + "erf", "one"), List.of(s + "add"), false));
+            nodes.add(node(s + "act/Mul", "Mul", List.of(s + "fc", s + "add"), List.of(s + "mul"), false));
+            nodes.add(node(s + "act/Mul_1", "Mul", List.of(s + "mul", "half"), List.of(s + "gelu"), false));
+            nodes.add(node(s + "proj/Gemm", "Gemm", List.of(s + "gelu", p + "proj.weight", p + "proj.bias"),
+                    List.of(s + "proj"), true));
+            nodes.add(node(s + "Add", "Add", List.of(s + "proj", x), List.of(s + "res"), false));
+            nodes.add(node(s + "ln/LayerNormalization", "LayerNormalization",
+                    List.of(s + "res", "h." + i + ".ln.weight", "h." + i + ".ln.bias"), List.of(s + "out"), false));
+            x = s + "out";
+        }
+        writeModel(file, "synthetic_ffn", nodes, tensors, new long[] {rows, width}, x,
+                external ? 1024 : Long.MAX_VALUE);
+    }
+
+    /**
+     * Streams the model to disk, payloads as zeros in 1 MiB chunks (never held in memory).
+     *
+     * @param externalFrom tensors of at least this many bytes are written as external data (absent file)
+     */
+    private static void writeModel(Path file, String graphName, List<byte[]> nodes, List<Tensor> tensors,
+                                   long[] inputShape, String outputName, long externalFrom) throws IOException {
+        List<byte[]> headers = new ArrayList<>(); // each initializer without its payload
+        List<Long> payloads = new ArrayList<>();
+        long offset = 0;
+        for (Tensor t : tensors) {
+            boolean ext = t.bytes() >= externalFrom;
+            headers.add(tensorHeader(t.name(), t.dims(), ext, offset, t.bytes()));
+            payloads.add(ext ? 0 : t.bytes());
+            if (ext) {
+                offset += t.bytes();
+            }
+        }
+        byte[] input = valueInfo("input", inputShape);
+        byte[] output = valueInfo(outputName, inputShape);
 
         long graphSize = 0;
         for (byte[] n : nodes) {
             graphSize += fieldSize(1, n.length);
         }
-        graphSize += CodedOutputStream.computeStringSize(2, "synthetic_mlp");
+        graphSize += CodedOutputStream.computeStringSize(2, graphName);
         for (int i = 0; i < headers.size(); i++) {
             graphSize += fieldSize(5, tensorSize(headers.get(i), payloads.get(i)));
         }
@@ -74,7 +133,7 @@ public final class SyntheticOnnxWriter {
             for (byte[] n : nodes) {
                 out.writeByteArray(1, n);
             }
-            out.writeString(2, "synthetic_mlp");
+            out.writeString(2, graphName);
             byte[] chunk = new byte[CHUNK];
             for (int i = 0; i < headers.size(); i++) {
                 long payload = payloads.get(i);
