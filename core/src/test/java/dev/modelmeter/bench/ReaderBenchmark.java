@@ -1,5 +1,8 @@
 package dev.modelmeter.bench;
 
+import dev.modelmeter.analysis.AnalysisOptions;
+import dev.modelmeter.analysis.Analyzer;
+import dev.modelmeter.analysis.LayerFolding;
 import dev.modelmeter.graph.Model;
 import dev.modelmeter.graph.TensorData;
 import dev.modelmeter.onnx.OnnxReader;
@@ -51,10 +54,22 @@ public final class ReaderBenchmark {
         }
         OpRegistry registry = OpRegistry.standard();
         Path[] files = {embedded, external};
+        time(name, "read + shape inference", files, repeats, p -> analyse(p, registry));
+        Analyzer analyzer = Analyzer.standard();
+        time(name, "whole summary (read, shapes, roles, costs, rows, inference peak)", files, repeats,
+                p -> analyzer.summarize(OnnxReader.read(p), AnalysisOptions.defaults(), LayerFolding.LEAVES)
+                        .params().total());
+    }
+
+    private interface Work {
+        long run(Path p) throws Exception;
+    }
+
+    private static void time(String name, String what, Path[] files, int repeats, Work work) throws Exception {
         // warm up both equally, then alternate them so that JIT and page cache favour neither
         for (int i = 0; i < Math.max(10, repeats); i++) {
             for (Path p : files) {
-                analyse(p, registry);
+                work.run(p);
             }
         }
         double[][] ms = new double[files.length][repeats];
@@ -62,7 +77,7 @@ public final class ReaderBenchmark {
         for (int i = 0; i < repeats; i++) {
             for (int f = 0; f < files.length; f++) {
                 long t0 = System.nanoTime();
-                params[f] = analyse(files[f], registry);
+                params[f] = work.run(files[f]);
                 ms[f][i] = (System.nanoTime() - t0) / 1e6;
             }
         }
@@ -71,10 +86,11 @@ public final class ReaderBenchmark {
             double[] sorted = ms[f].clone();
             Arrays.sort(sorted);
             medians[f] = sorted[repeats / 2];
-            System.out.printf("%s: %,d bytes, %,d parameters; read + shape inference: median %.2f ms, min %.2f ms, max %.2f ms (%d runs)%n",
-                    files[f].getFileName(), Files.size(files[f]), params[f], medians[f], sorted[0], sorted[repeats - 1], repeats);
+            System.out.printf("%s: %,d bytes, %,d parameters; %s: median %.2f ms, min %.2f ms, max %.2f ms (%d runs)%n",
+                    files[f].getFileName(), Files.size(files[f]), params[f], what, medians[f], sorted[0],
+                    sorted[repeats - 1], repeats);
         }
-        System.out.printf("%s: ratio embedded / external (medians): %.2f%n", name, medians[0] / medians[1]);
+        System.out.printf("%s, %s: ratio embedded / external (medians): %.2f%n", name, what, medians[0] / medians[1]);
     }
 
     /** Reads and shapes one file; returns its parameter count (so the work cannot be optimised away). */
