@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Robustness: 1,000 randomly damaged copies of small fixture files (bytes flipped, cut short, junk
  * inserted, a span duplicated) go through the reader and the shape engine. Nothing but
- * {@link ModelMeterException} may escape, and no single file may take 2 seconds.
+ * {@link ModelMeterException} may escape, and no single file may take 2 seconds. The test JVM runs with
+ * {@code -Xmx512m} (the parent pom's surefire argLine), so no run can need more than 512 MiB of heap.
  */
 class MutationTest {
 
