@@ -48,6 +48,7 @@ final class FitCommand implements Callable<Integer> {
         if (format != OutputFormat.table && format != OutputFormat.json) {
             throw new UsageException("fit prints table or json");
         }
+        training.setup(1); // a bad --freeze/--checkpoint is a usage error, reported before reading the file
         Model m = ModelMeter.loadForTraining(model.model);
         Analyzer analyzer = Analyzer.standard();
         FitSolver.Fit fit = new FitSolver(MemoryPlanner.standard()).solve(

@@ -15,6 +15,10 @@ final class GpuOptions {
     String reserve;
 
     Device device() {
-        return gpu == null ? null : Devices.parse(gpu, reserve);
+        try {
+            return gpu == null ? null : Devices.parse(gpu, reserve);
+        } catch (dev.modelmeter.ModelMeterException e) {
+            throw new UsageException(e.getMessage()); // an unknown GPU name is a usage error
+        }
     }
 }

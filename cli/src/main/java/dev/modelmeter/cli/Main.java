@@ -29,7 +29,6 @@ public final class Main {
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(out);
         cl.setErr(err);
-        cl.setExitCodeExceptionMapper(e -> e instanceof ModelMeterException ? MODEL_ERROR : MODEL_ERROR);
         cl.setParameterExceptionHandler((ex, a) -> {
             err.println("modelmeter: " + ex.getMessage());
             err.println("Try 'modelmeter " + (ex.getCommandLine().getCommandName().equals("modelmeter") ? "" :

@@ -44,7 +44,10 @@ final class MemoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        // usage errors first, before touching the file
         AnalysisOptions options = model.toOptions(training.freeze);
+        Device gpuDevice = gpu.device();
+        training.setup(1);
         Model m = ModelMeter.loadForTraining(model.model);
         List<String> warnings = new ArrayList<>();
         ShapedGraph shaped = Analyzer.standard().shape(m, options, warnings);
@@ -52,7 +55,6 @@ final class MemoryCommand implements Callable<Integer> {
         TrainingSetup setup = training.setup(batch);
         MemoryPlan plan = MemoryPlanner.standard().plan(shaped, setup);
         warnings.addAll(ExportCheck.trainingWarnings(shaped));
-        Device gpuDevice = gpu.device();
         MemoryReport.DeviceFigures device = null;
         if (gpuDevice != null) {
             Device.DeviceMemory dm = gpuDevice.training(MemoryPlanner.standard(), shaped, setup);

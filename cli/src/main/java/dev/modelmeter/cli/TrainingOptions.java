@@ -3,9 +3,12 @@ package dev.modelmeter.cli;
 import dev.modelmeter.analysis.memory.TrainingSetup;
 import dev.modelmeter.ops.AutogradContext;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Option;
 
 import java.util.Locale;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /** Training options shared by {@code memory} and {@code fit}. */
 final class TrainingOptions {
@@ -33,36 +36,51 @@ final class TrainingOptions {
     TrainingSetup.AttentionMode attention;
 
     TrainingSetup setup(int batch) {
+        for (String[] regex : new String[][] {{"--freeze", freeze}, {"--checkpoint", checkpoint}}) {
+            if (regex[1] != null) {
+                try {
+                    Pattern.compile(regex[1]);
+                } catch (PatternSyntaxException e) {
+                    throw new UsageException(regex[0] + " '" + regex[1] + "' is not a regular expression: "
+                            + e.getDescription());
+                }
+            }
+        }
         return TrainingSetup.defaults(batch).withOptimizer(optimizer).withPrecision(precision).withFreeze(freeze)
                 .withCheckpoint(checkpoint).withBackend(backend).withAttention(attention);
     }
 
-    /** {@code sgd-momentum} → {@code SGD_MOMENTUM}. */
-    static String constant(String text) {
-        return text.trim().replace('-', '_').toUpperCase(Locale.ROOT);
+    /** {@code sgd-momentum} → {@code SGD_MOMENTUM}; an unknown word lists the known ones. */
+    static <E extends Enum<E>> E constant(Class<E> type, String text) {
+        try {
+            return Enum.valueOf(type, text.trim().replace('-', '_').toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new TypeConversionException("'" + text + "' is not one of " + java.util.Arrays.stream(type.getEnumConstants())
+                    .map(c -> c.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList());
+        }
     }
 
     static final class OptimizerConverter implements ITypeConverter<TrainingSetup.Optimizer> {
         public TrainingSetup.Optimizer convert(String v) {
-            return TrainingSetup.Optimizer.valueOf(constant(v));
+            return constant(TrainingSetup.Optimizer.class, v);
         }
     }
 
     static final class PrecisionConverter implements ITypeConverter<TrainingSetup.Precision> {
         public TrainingSetup.Precision convert(String v) {
-            return TrainingSetup.Precision.valueOf(constant(v));
+            return constant(TrainingSetup.Precision.class, v);
         }
     }
 
     static final class BackendConverter implements ITypeConverter<AutogradContext.Backend> {
         public AutogradContext.Backend convert(String v) {
-            return AutogradContext.Backend.valueOf(constant(v));
+            return constant(AutogradContext.Backend.class, v);
         }
     }
 
     static final class AttentionConverter implements ITypeConverter<TrainingSetup.AttentionMode> {
         public TrainingSetup.AttentionMode convert(String v) {
-            return TrainingSetup.AttentionMode.valueOf(constant(v));
+            return constant(TrainingSetup.AttentionMode.class, v);
         }
     }
 }
