@@ -69,5 +69,9 @@ class BadInputTest {
         assertThat(CliRun.of("summary").exit()).isEqualTo(Main.USAGE_ERROR);
         assertThat(CliRun.of("summary", "x.onnx", "--input", "1xAx3").exit()).isEqualTo(Main.USAGE_ERROR);
         assertThat(CliRun.of("summary", "x.onnx", "--no-such-option").exit()).isEqualTo(Main.USAGE_ERROR);
+        assertThat(CliRun.of("memory", "x.onnx", "--gpu", "no-such-gpu").exit()).isEqualTo(Main.USAGE_ERROR);
+        assertThat(CliRun.of("memory", "x.onnx", "--freeze", "[").exit()).isEqualTo(Main.USAGE_ERROR);
+        assertThat(CliRun.of("memory", "x.onnx", "--optimizer", "lion").exit()).isEqualTo(Main.USAGE_ERROR);
+        assertThat(CliRun.of("fit", "x.onnx").exit()).as("fit needs --gpu").isEqualTo(Main.USAGE_ERROR);
     }
 }
