@@ -18,9 +18,9 @@ public record TensorValue(DType dtype, long[] shape, double[] data, List<String>
     /**
      * @param strings the elements of a string tensor (StringSplit and StringNormalizer sizes depend on
      *                them), null for every other tensor; {@code data} then holds zeros
-      * @param dtype the element type
-      * @param shape the sizes; their product must equal the number of elements
-      * @param data  the elements in row-major order
+     * @param dtype the element type
+     * @param shape the sizes; their product must equal the number of elements
+     * @param data  the elements in row-major order
      */
     public TensorValue {
         long n = 1;

@@ -111,11 +111,11 @@ public final class OpRegistry implements ShapeRuleLookup {
      * The role of a stored tensor fed to {@code slot} of {@code node}: what the operator declares, else
      * integer and bool tensors and single-element floats are constants (shape arithmetic, a Pow
      * exponent, a Dropout ratio, an attention scale) and any other float tensor is a parameter.
-      *
-      * @param node   the node
-      * @param slot   the input position the tensor feeds
-      * @param tensor the stored tensor
-      * @return the role
+     *
+     * @param node   the node
+     * @param slot   the input position the tensor feeds
+     * @param tensor the stored tensor
+     * @return the role
      */
     public InitializerRole role(Node node, int slot, TensorData tensor) {
         OpDef def = find(node);

@@ -20,9 +20,9 @@ public final class Saves {
     /**
      * Always saves these inputs, whether or not anything needs a gradient (a first conv saves the model
      * input and its weight: the fixtures measure it).
-      *
-      * @param slots the input positions to save
-      * @return the rule
+     *
+     * @param slots the input positions to save
+     * @return the rule
      */
     public static AutogradRule inputsAlways(int... slots) {
         List<Saved> saved = new ArrayList<>();
@@ -36,8 +36,8 @@ public final class Saves {
     /**
      * A two-operand product (mm/addmm/matmul): saves each operand only when the <em>other</em> one needs a
      * gradient, derivatives.yaml's separate formulas. A Linear saves its input; Q·Kᵀ saves both.
-      *
-      * @return the rule
+     *
+     * @return the rule
      */
     public static AutogradRule eachOperandForTheOther() {
         return ctx -> {
@@ -70,9 +70,9 @@ public final class Saves {
     /**
      * Saves the given inputs when any input needs a gradient, parameters excepted (they live anyway):
      * derivatives.yaml's rule for most elementwise and reduction ops.
-      *
-      * @param slots the input positions to save
-      * @return the rule
+     *
+     * @param slots the input positions to save
+     * @return the rule
      */
     public static AutogradRule inputs(int... slots) {
         return ctx -> {

@@ -127,9 +127,9 @@ public final class InferenceContext {
     /**
      * Input {@code i} as a shape vector: its value when known (rank 0 or 1), else the partly symbolic
      * vector the engine tracked, else null.
-      *
-      * @param i the input's position
-      * @return the vector, or null when input {@code i} is neither known nor tracked
+     *
+     * @param i the input's position
+     * @return the vector, or null when input {@code i} is neither known nor tracked
      */
     public ShapeVector inputVector(int i) {
         TensorValue v = inputValue(i);
@@ -188,10 +188,10 @@ public final class InferenceContext {
     /**
      * Sets output {@code i} to a sequence of exactly these elements; its type's element covers them all
      * ({@code elementUnion} merges two element types; an empty sequence has a null element type).
-      *
-      * @param i            the output's position
-      * @param elements     the element types, in order (a null entry leaves the output unknown)
-      * @param elementUnion merges two element types into one that covers both
+     *
+     * @param i            the output's position
+     * @param elements     the element types, in order (a null entry leaves the output unknown)
+     * @param elementUnion merges two element types into one that covers both
      */
     public void outputContents(int i, List<ValueType> elements, java.util.function.BinaryOperator<ValueType> elementUnion) {
         if (i < outputTypes.length && elements.stream().anyMatch(java.util.Objects::isNull)) {
@@ -221,8 +221,8 @@ public final class InferenceContext {
      * (1 when the batch was not changed). Exporters write constant reshape targets such as
      * {@code [1, 1280]} or {@code [128, 768]} (= batch × sequence); a rule whose constant disagrees
      * with its input by exactly this factor may scale the batch entry.
-      *
-      * @return the factor, at least 1
+     *
+     * @return the factor, at least 1
      */
     public long rebatchFactor() {
         return rebatchFactor;

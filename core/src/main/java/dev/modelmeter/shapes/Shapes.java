@@ -133,15 +133,15 @@ public final class Shapes {
     /**
      * Output size of a convolution or pooling window along one axis:
      * {@code floor((in + padBegin + padEnd - dilation*(kernel-1) - 1) / stride) + 1}, or with ceil.
-      *
-      * @param in        input size
-      * @param kernel    kernel size
-      * @param stride    stride
-      * @param padBegin  padding before
-      * @param padEnd    padding after
-      * @param dilation  dilation
-      * @param ceilMode  round up instead of down
-      * @return the output size, or -1 when the window is larger than the padded input
+     *
+     * @param in        input size
+     * @param kernel    kernel size
+     * @param stride    stride
+     * @param padBegin  padding before
+     * @param padEnd    padding after
+     * @param dilation  dilation
+     * @param ceilMode  round up instead of down
+     * @return the output size, or -1 when the window is larger than the padded input
      */
     public static long windowOutput(long in, long kernel, long stride, long padBegin, long padEnd, long dilation,
                                     boolean ceilMode) {
@@ -166,12 +166,12 @@ public final class Shapes {
      * attributes (ONNX defaults: 1, 1, 0, NOTSET). {@code kernel} may hold unknown dims; an unknown
      * input size or kernel size gives an unknown output size. SAME_UPPER/SAME_LOWER give
      * {@code ceil(in / stride)}, VALID pads nothing, NOTSET uses {@code pads}.
-      *
-      * @param ctx      the node (its attributes, and for errors)
-      * @param x        the input shape: batch, channels, then spatial axes
-      * @param kernel   the kernel's spatial sizes
-      * @param ceilMode round up instead of down (pooling's {@code ceil_mode})
-      * @return one size per spatial axis
+     *
+     * @param ctx      the node (its attributes, and for errors)
+     * @param x        the input shape: batch, channels, then spatial axes
+     * @param kernel   the kernel's spatial sizes
+     * @param ceilMode round up instead of down (pooling's {@code ceil_mode})
+     * @return one size per spatial axis
      */
     public static List<Dim> windowOutputs(InferenceContext ctx, Shape x, List<Dim> kernel, boolean ceilMode) {
         int n = x.rank() - 2;
@@ -238,11 +238,11 @@ public final class Shapes {
      * Output shape of numpy-style {@code matmul(a, b)}: a 1-D operand is promoted to a matrix (a row for
      * {@code a}, a column for {@code b}) and that dim is dropped from the result; the batch dims
      * broadcast. Fails when the two known contraction sizes differ.
-      *
-      * @param ctx the node (for the error)
-      * @param a   the left operand's shape
-      * @param b   the right operand's shape
-      * @return the result's shape
+     *
+     * @param ctx the node (for the error)
+     * @param a   the left operand's shape
+     * @param b   the right operand's shape
+     * @return the result's shape
      */
     public static Shape matmul(InferenceContext ctx, Shape a, Shape b) {
         if (a.rank() == 0 || b.rank() == 0) {
