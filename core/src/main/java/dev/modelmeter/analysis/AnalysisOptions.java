@@ -17,7 +17,7 @@ public record AnalysisOptions(Integer batch, Map<String, Shape> inputShapes, boo
                               String freezePattern) {
 
     /**
-     * Copies the shapes, keeping their order.
+     * Copies the shapes.
      *
      * @param batch                size of every input's leading dimension, or null
      * @param inputShapes          shapes by input name

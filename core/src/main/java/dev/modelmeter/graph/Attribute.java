@@ -34,13 +34,13 @@ public record Attribute(String name, Kind kind, long i, double f, String s, Tens
         TENSORS,
         /** A list of sub-graphs, in {@code graphs}. */
         GRAPHS,
-        /** A sparse tensor (not kept). */
+        /** A sparse tensor, in {@code t} as a tensor of its dense dims (its values are not read). */
         SPARSE_TENSOR,
-        /** A list of sparse tensors (not kept). */
+        /** A list of sparse tensors (skipped by the reader). */
         SPARSE_TENSORS,
-        /** A type (not kept). */
+        /** A type (skipped by the reader). */
         TYPE_PROTO,
-        /** A list of types (not kept). */
+        /** A list of types (skipped by the reader). */
         TYPE_PROTOS
     }
 

@@ -13,7 +13,7 @@ public record Model(String source, long irVersion, String producer, Map<String, 
     /**
      * Copies the collections.
      *
-     * @param source    where the model came from (a file path, a zoo name, "dsl")
+     * @param source    where the model came from: a file path, or {@code dsl:NAME} for a DSL network
      * @param irVersion the ONNX IR version
      * @param producer  the exporter's name and version
      * @param opsets    operator-set versions by domain

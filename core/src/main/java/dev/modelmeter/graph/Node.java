@@ -102,7 +102,7 @@ public record Node(String name, String opType, String domain, List<String> input
     }
 
     /**
-     * This node under another module path (the reader and the DSL assign scopes after building nodes).
+     * This node under another module path (the reader corrects scopes once it has seen the whole graph).
      *
      * @param newScope the module path
      * @return a copy with that scope

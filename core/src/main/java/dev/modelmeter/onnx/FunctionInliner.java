@@ -50,7 +50,7 @@ public final class FunctionInliner {
      * The model with every call to one of its local functions replaced by the function's body.
      *
      * @param model the model
-     * @return the model with no function calls and no functions left
+     * @return the model whose main graph calls no local function (the functions stay listed, their opsets merged)
      */
     public static Model inline(Model model) {
         if (model.functions().isEmpty()) {

@@ -167,7 +167,7 @@ public record Device(String name, long memoryBytes, long contextBytes, long work
      *
      * @param planner plans the forward
      * @param shaped  the graph, bound to the batch
-     * @param setup   the precision and other settings (its optimizer is not used)
+     * @param setup   the settings the forward runs with (its optimizer plays no part)
      * @return the device figure
      */
     public DeviceMemory inference(MemoryPlanner planner, ShapedGraph shaped, TrainingSetup setup) {

@@ -90,7 +90,7 @@ public final class MemoryPlanner {
      * allocate nothing. The peak is reported beyond parameters and buffers, inputs included.
      *
      * @param shaped the graph, every type concrete
-     * @param setup  the precision (and other settings, unused here)
+     * @param setup  the settings the forward runs with (its optimizer plays no part)
      * @return the inference peak
      */
     public InferencePeak inference(ShapedGraph shaped, TrainingSetup setup) {
@@ -101,7 +101,7 @@ public final class MemoryPlanner {
      * Inference with allocator rounding (see {@link #plan(ShapedGraph, TrainingSetup, LongUnaryOperator)}).
      *
      * @param shaped the graph, every type concrete
-     * @param setup  the precision (and other settings, unused here)
+     * @param setup  the settings the forward runs with (its optimizer plays no part)
      * @param block  the bytes the allocator takes for a tensor of the given bytes
      * @return the inference peak
      */
