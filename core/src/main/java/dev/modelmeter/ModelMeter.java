@@ -26,7 +26,12 @@ public final class ModelMeter {
     private ModelMeter() {
     }
 
-    /** Reads a model; throws {@link ModelMeterException} with a one-line message when it cannot. */
+    /**
+     * Reads a model; throws {@link ModelMeterException} with a one-line message when it cannot.
+     *
+     * @param source a path to an ONNX file, or {@code zoo:NAME}
+     * @return the model
+     */
     public static Model load(String source) {
         if (source.startsWith(ZOO_PREFIX)) {
             return ZooSource.build(source.substring(ZOO_PREFIX.length()));
@@ -37,6 +42,9 @@ public final class ModelMeter {
     /**
      * Reads a model for planning a training step: a zoo model's train-mode graph (BatchNorm with batch
      * statistics, Dropout active), a file as it is — export {@code model.train()} for training figures.
+     *
+     * @param source a path to an ONNX file, or {@code zoo:NAME}
+     * @return the model
      */
     public static Model loadForTraining(String source) {
         if (source.startsWith(ZOO_PREFIX)) {
@@ -45,7 +53,13 @@ public final class ModelMeter {
         return OnnxReader.read(Path.of(source));
     }
 
-    /** Loads and summarises a model with rows folded to leaf modules. */
+    /**
+     * Loads and summarises a model with rows folded to leaf modules.
+     *
+     * @param source  a path to an ONNX file, or {@code zoo:NAME}
+     * @param options how to bind the inputs
+     * @return the summary
+     */
     public static ModelSummary summarize(String source, AnalysisOptions options) {
         return Analyzer.standard().summarize(load(source), options, dev.modelmeter.analysis.LayerFolding.LEAVES);
     }

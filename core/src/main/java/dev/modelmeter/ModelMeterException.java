@@ -6,10 +6,21 @@ package dev.modelmeter;
  * prints it with the file name and exits with status 1.
  */
 public class ModelMeterException extends RuntimeException {
+    /**
+     * An error with a one-line message for the user.
+     *
+     * @param message what is wrong, and where
+     */
     public ModelMeterException(String message) {
         super(message);
     }
 
+    /**
+     * An error with a one-line message for the user and the failure behind it.
+     *
+     * @param message what is wrong, and where
+     * @param cause   the underlying failure
+     */
     public ModelMeterException(String message, Throwable cause) {
         super(message, cause);
     }

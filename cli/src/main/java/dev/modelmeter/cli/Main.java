@@ -16,15 +16,30 @@ import java.io.PrintWriter;
                 CommandLine.HelpCommand.class})
 public final class Main {
 
+    /** Exit status of a run that succeeded. */
     public static final int OK = 0;
+    /** Exit status when the model cannot be read or analysed. */
     public static final int MODEL_ERROR = 1;
+    /** Exit status for bad usage (unknown option, bad value). */
     public static final int USAGE_ERROR = 2;
 
+    /**
+     * Runs the CLI and exits with its status.
+     *
+     * @param args the command line
+     */
     public static void main(String[] args) {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
-    /** Runs the CLI in-process with the given writers; returns the exit status. */
+    /**
+     * Runs the CLI in-process with the given writers; returns the exit status.
+     *
+     * @param args the command line
+     * @param out  where reports go
+     * @param err  where errors and usage hints go
+     * @return {@link #OK}, {@link #MODEL_ERROR} or {@link #USAGE_ERROR}
+     */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(out);

@@ -16,14 +16,33 @@ import java.util.Map;
 public record AnalysisOptions(Integer batch, Map<String, Shape> inputShapes, boolean ignoreDeclaredShapes,
                               String freezePattern) {
 
+    /**
+     * Copies the shapes.
+     *
+     * @param batch                size of every input's leading dimension, or null
+     * @param inputShapes          shapes by input name
+     * @param ignoreDeclaredShapes infer every shape from the inputs alone
+     * @param freezePattern        regex over parameter names, or null
+     */
     public AnalysisOptions {
         inputShapes = Map.copyOf(new LinkedHashMap<>(inputShapes));
     }
 
+    /**
+     * Inputs as declared, nothing frozen.
+     *
+     * @return the options
+     */
     public static AnalysisOptions defaults() {
         return new AnalysisOptions(null, Map.of(), false, null);
     }
 
+    /**
+     * These options with another batch size.
+     *
+     * @param newBatch size of every input's leading dimension, or null for as declared
+     * @return a copy
+     */
     public AnalysisOptions withBatch(Integer newBatch) {
         return new AnalysisOptions(newBatch, inputShapes, ignoreDeclaredShapes, freezePattern);
     }

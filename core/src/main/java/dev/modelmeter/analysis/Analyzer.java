@@ -35,15 +35,32 @@ public final class Analyzer {
 
     private final OpRegistry registry;
 
+    /**
+     * An analyzer that finds shape, cost and role rules in {@code registry}.
+     *
+     * @param registry the operators
+     */
     public Analyzer(OpRegistry registry) {
         this.registry = registry;
     }
 
+    /**
+     * An analyzer over the built-in operators.
+     *
+     * @return the analyzer
+     */
     public static Analyzer standard() {
         return new Analyzer(OpRegistry.standard());
     }
 
-    /** Binds the inputs as {@code options} say and infers every value's type. */
+    /**
+     * Binds the inputs as {@code options} say and infers every value's type.
+     *
+     * @param model    the model
+     * @param options  how to bind the inputs
+     * @param warnings where binding notes are added
+     * @return the shaped main graph
+     */
     public ShapedGraph shape(Model model, AnalysisOptions options, List<String> warnings) {
         InputBinding.Result bound = InputBinding.bind(model.graph(), options);
         warnings.addAll(bound.warnings());
@@ -51,7 +68,14 @@ public final class Analyzer {
                 new ShapeInference.Options(bound.types(), Map.of(), options.ignoreDeclaredShapes(), bound.rebatchFactor()));
     }
 
-    /** The whole summary; {@code depth} folds rows into modules ({@link LayerFolding#LEAVES}), 0 means one row per node. */
+    /**
+     * The whole summary; {@code depth} folds rows into modules ({@link LayerFolding#LEAVES}), 0 means one row per node.
+     *
+     * @param model   the model
+     * @param options how to bind the inputs, and what is frozen
+     * @param depth   how many module-path components a row keeps
+     * @return the summary
+     */
     public ModelSummary summarize(Model model, AnalysisOptions options, int depth) {
         List<String> warnings = new ArrayList<>();
         ShapedGraph shaped = shape(model, options, warnings);
@@ -214,7 +238,12 @@ public final class Analyzer {
         return List.copyOf(new java.util.LinkedHashSet<>(warnings));
     }
 
-    /** Parses {@code 1x3x224x224} (also {@code 1,3,224,224}) into a shape. */
+    /**
+     * Parses {@code 1x3x224x224} (also {@code 1,3,224,224}) into a shape.
+     *
+     * @param text the sizes, separated by {@code x}, {@code ,} or {@code ×}
+     * @return the shape
+     */
     public static Shape parseShape(String text) {
         String[] parts = text.trim().split("[x,×]");
         long[] sizes = new long[parts.length];

@@ -21,12 +21,34 @@ public record Layer(String name, String op, String moduleClass, int depth, List<
                     long params, long buffers, long macs, long otherFlops, long outputBytes, int nodeCount,
                     List<String> formulas) {
 
+    /**
+     * Copies the lists.
+     *
+     * @param name         module path, or the node name
+     * @param op           the operator doing the module's work
+     * @param moduleClass  the PyTorch module class, or null
+     * @param depth        number of path components
+     * @param inputShapes  the activations entering the module call
+     * @param outputShapes the outputs of its last node
+     * @param params       parameter elements first used in this row
+     * @param buffers      buffer elements first used in this row
+     * @param macs         multiply-accumulates
+     * @param otherFlops   other arithmetic, reported apart
+     * @param outputBytes  bytes of the row's outputs
+     * @param nodeCount    nodes folded into this row
+     * @param formulas     the arithmetic behind the figures
+     */
     public Layer {
         inputShapes = List.copyOf(inputShapes);
         outputShapes = List.copyOf(outputShapes);
         formulas = List.copyOf(formulas);
     }
 
+    /**
+     * FLOPs in FlopCounterMode's convention (two per MAC).
+     *
+     * @return {@code 2 × macs}
+     */
     public long flops() {
         return 2 * macs;
     }

@@ -22,7 +22,12 @@ public final class LayerFolding {
     private LayerFolding() {
     }
 
-    /** One row per node, named by its module path and node name. */
+    /**
+     * One row per node, named by its module path and node name.
+     *
+     * @param nodes every node's figures, in execution order
+     * @return one row per node
+     */
     public static List<Layer> flat(List<NodeCost> nodes) {
         List<Layer> rows = new ArrayList<>();
         for (NodeCost n : nodes) {
@@ -39,6 +44,10 @@ public final class LayerFolding {
      *
      * @param notActivations names that are not activations entering a module: stored tensors and
      *                       values known at analysis time
+     * @param nodes          every node's figures, in execution order
+     * @param graphOutputs   names of the graph's outputs
+     * @param depth          how many path components a row keeps
+     * @return the rows, in execution order
      */
     public static List<Layer> byModule(List<NodeCost> nodes, Set<String> graphOutputs, Set<String> notActivations,
                                        int depth) {

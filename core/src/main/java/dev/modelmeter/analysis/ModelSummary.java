@@ -29,16 +29,30 @@ public record ModelSummary(Model model, ShapedGraph shaped, List<NodeCost> nodes
 
     /** Parameter counts (elements), shared tensors once. */
     public record Params(long total, long trainable, long bytes) {
+        /**
+         * Parameters that are frozen (or otherwise not trainable).
+         *
+         * @return {@code total - trainable}
+         */
         public long nonTrainable() {
             return total - trainable;
         }
     }
 
+    /**
+     * Whether some figures are missing: an operator without a rule, or a cost whose shapes are unknown.
+     *
+     * @return whether the summary is partial
+     */
     public boolean partial() {
         return !unknownOps.isEmpty() || nodes.stream().anyMatch(n -> !n.costKnown());
     }
 
-    /** FLOPs in FlopCounterMode's convention (two per MAC). */
+    /**
+     * FLOPs in FlopCounterMode's convention (two per MAC).
+     *
+     * @return {@code 2 × macs}
+     */
     public long flops() {
         return 2 * macs;
     }

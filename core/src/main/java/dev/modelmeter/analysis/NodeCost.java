@@ -18,6 +18,22 @@ public record NodeCost(Node node, List<TensorType> inputs, List<TensorType> outp
                        List<String> paramNames, long macs, long otherFlops, long outputBytes, boolean costKnown,
                        boolean constantFolded, List<String> explanation) {
 
+    /**
+     * Copies the lists; null types become {@link #UNKNOWN}.
+     *
+     * @param node           the node
+     * @param inputs         its input types
+     * @param outputs        its output types
+     * @param params         parameter elements it is the first to use
+     * @param buffers        buffer elements it is the first to use
+     * @param paramNames     those parameters' names
+     * @param macs           multiply-accumulates
+     * @param otherFlops     other arithmetic, reported apart
+     * @param outputBytes    bytes of its outputs
+     * @param costKnown      whether its cost could be computed
+     * @param constantFolded whether it was computed at analysis time
+     * @param explanation    the arithmetic behind its figures
+     */
     public NodeCost {
         inputs = List.copyOf(inputs.stream().map(t -> t == null ? UNKNOWN : t).toList());
         outputs = List.copyOf(outputs.stream().map(t -> t == null ? UNKNOWN : t).toList());
@@ -28,6 +44,11 @@ public record NodeCost(Node node, List<TensorType> inputs, List<TensorType> outp
     /** Stands for an unknown type inside the lists (records' lists hold no nulls). */
     public static final TensorType UNKNOWN = new TensorType(dev.modelmeter.graph.DType.UNDEFINED, null);
 
+    /**
+     * FLOPs in FlopCounterMode's convention (two per MAC).
+     *
+     * @return {@code 2 × macs}
+     */
     public long flops() {
         return 2 * macs;
     }

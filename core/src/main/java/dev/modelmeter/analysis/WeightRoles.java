@@ -22,7 +22,14 @@ public final class WeightRoles {
     private WeightRoles() {
     }
 
-    /** Role of every initializer that some node of {@code nodes} consumes, in file order. */
+    /**
+     * Role of every initializer that some node of {@code nodes} consumes, in file order.
+     *
+     * @param graph    the graph whose initializers are judged
+     * @param nodes    the nodes that consume them
+     * @param registry the operators' declared input roles
+     * @return the role by tensor
+     */
     public static Map<TensorData, InitializerRole> assign(Graph graph, List<Node> nodes, OpRegistry registry) {
         Map<String, TensorData> byName = new HashMap<>();
         for (TensorData t : graph.initializers()) {

@@ -12,6 +12,19 @@ public record FunctionDef(String name, String domain, String overload, List<Stri
                           List<String> attributeNames, Map<String, Attribute> attributeDefaults, List<Node> nodes,
                           Map<String, Integer> opsets) {
 
+    /**
+     * Copies the collections; a null domain or overload reads as "".
+     *
+     * @param name              the function's name (the op type nodes call it by)
+     * @param domain            its domain
+     * @param overload          its overload tag (IR 10), "" when none
+     * @param inputs            its formal input names
+     * @param outputs           its formal output names
+     * @param attributeNames    every attribute it accepts
+     * @param attributeDefaults defaults of those that have one
+     * @param nodes             its body, in order
+     * @param opsets            operator-set versions its body imports, by domain
+     */
     public FunctionDef {
         domain = domain == null ? "" : domain;
         overload = overload == null ? "" : overload;

@@ -9,6 +9,16 @@ import java.util.List;
 public record Graph(String name, List<Node> nodes, List<ValueInfo> inputs, List<ValueInfo> outputs,
                     List<ValueInfo> valueInfo, List<TensorData> initializers) {
 
+    /**
+     * Copies the lists.
+     *
+     * @param name         the graph's name
+     * @param nodes        its nodes, in file order
+     * @param inputs       declared inputs (in older models, initializers may be listed too)
+     * @param outputs      declared outputs
+     * @param valueInfo    declared types of intermediate values
+     * @param initializers stored tensors (weights and constants)
+     */
     public Graph {
         nodes = List.copyOf(nodes);
         inputs = List.copyOf(inputs);

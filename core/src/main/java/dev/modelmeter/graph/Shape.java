@@ -9,12 +9,24 @@ import java.util.stream.Collectors;
 /** A tensor shape of known rank; each dimension may be known, symbolic or unknown. */
 public record Shape(List<Dim> dims) {
 
+    /** The rank-0 shape of a scalar. */
     public static final Shape SCALAR = new Shape(List.of());
 
+    /**
+     * Copies the dims.
+     *
+     * @param dims one per axis
+     */
     public Shape {
         dims = List.copyOf(dims);
     }
 
+    /**
+     * A shape of known sizes.
+     *
+     * @param sizes one per axis, not negative
+     * @return the shape
+     */
     public static Shape of(long... sizes) {
         List<Dim> dims = new ArrayList<>(sizes.length);
         for (long s : sizes) {
@@ -23,11 +35,22 @@ public record Shape(List<Dim> dims) {
         return new Shape(dims);
     }
 
+    /**
+     * A shape of known sizes.
+     *
+     * @param sizes one per axis, not negative
+     * @return the shape
+     */
     public static Shape of(List<Long> sizes) {
         return of(sizes.stream().mapToLong(Long::longValue).toArray());
     }
 
-    /** A shape of the given rank whose dimensions are all unknown. */
+    /**
+     * A shape of the given rank whose dimensions are all unknown.
+     *
+     * @param rank the rank
+     * @return the shape
+     */
     public static Shape unknownDims(int rank) {
         List<Dim> dims = new ArrayList<>(rank);
         for (int i = 0; i < rank; i++) {
@@ -36,19 +59,39 @@ public record Shape(List<Dim> dims) {
         return new Shape(dims);
     }
 
+    /**
+     * The number of axes.
+     *
+     * @return the rank
+     */
     public int rank() {
         return dims.size();
     }
 
+    /**
+     * One dimension.
+     *
+     * @param axis from 0 to rank - 1
+     * @return the dimension
+     */
     public Dim dim(int axis) {
         return dims.get(axis);
     }
 
+    /**
+     * Whether every dimension is a known size.
+     *
+     * @return whether all are known
+     */
     public boolean isFullyKnown() {
         return dims.stream().allMatch(Dim::isKnown);
     }
 
-    /** Number of elements, when every dimension is known. */
+    /**
+     * Number of elements, when every dimension is known.
+     *
+     * @return the product of the sizes, or empty when a dimension is not known
+     */
     public OptionalLong numel() {
         long n = 1;
         for (Dim d : dims) {
@@ -60,7 +103,11 @@ public record Shape(List<Dim> dims) {
         return OptionalLong.of(n);
     }
 
-    /** The known sizes; throws if any dimension is not known. */
+    /**
+     * The known sizes; throws if any dimension is not known.
+     *
+     * @return one size per axis
+     */
     public long[] sizes() {
         long[] out = new long[dims.size()];
         for (int i = 0; i < out.length; i++) {
@@ -69,6 +116,13 @@ public record Shape(List<Dim> dims) {
         return out;
     }
 
+    /**
+     * This shape with one dimension replaced.
+     *
+     * @param axis from 0 to rank - 1
+     * @param dim  the new dimension
+     * @return a new shape
+     */
     public Shape withDim(int axis, Dim dim) {
         List<Dim> copy = new ArrayList<>(dims);
         copy.set(axis, dim);
@@ -84,11 +138,21 @@ public record Shape(List<Dim> dims) {
         return dims.stream().map(Dim::toString).collect(Collectors.joining("x"));
     }
 
-    /** {@code [1, 3, 224, 224]}, the way PyTorch prints a size. */
+    /**
+     * {@code [1, 3, 224, 224]}, the way PyTorch prints a size.
+     *
+     * @return the string
+     */
     public String toListString() {
         return dims.stream().map(Dim::toString).collect(Collectors.joining(", ", "[", "]"));
     }
 
+    /**
+     * A shape of known sizes, copying the array.
+     *
+     * @param sizes one per axis, not negative
+     * @return the shape
+     */
     public static Shape fromArray(long[] sizes) {
         return of(Arrays.copyOf(sizes, sizes.length));
     }

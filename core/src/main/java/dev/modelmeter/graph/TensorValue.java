@@ -18,6 +18,9 @@ public record TensorValue(DType dtype, long[] shape, double[] data, List<String>
     /**
      * @param strings the elements of a string tensor (StringSplit and StringNormalizer sizes depend on
      *                them), null for every other tensor; {@code data} then holds zeros
+     * @param dtype the element type
+     * @param shape the sizes; their product must equal the number of elements
+     * @param data  the elements in row-major order
      */
     public TensorValue {
         long n = 1;
@@ -35,21 +38,45 @@ public record TensorValue(DType dtype, long[] shape, double[] data, List<String>
         strings = strings == null ? null : List.copyOf(strings);
     }
 
-    /** A numeric tensor. */
+    /**
+     * A numeric tensor.
+     *
+     * @param dtype the element type
+     * @param shape the sizes; their product must equal {@code data.length}
+     * @param data  the elements in row-major order
+     */
     public TensorValue(DType dtype, long[] shape, double[] data) {
         this(dtype, shape, data, null);
     }
 
-    /** A string tensor. */
+    /**
+     * A string tensor.
+     *
+     * @param shape  the sizes
+     * @param values the elements in row-major order
+     * @return the value
+     */
     public static TensorValue ofStrings(long[] shape, List<String> values) {
         return new TensorValue(DType.STRING, shape, new double[values.size()], values);
     }
 
-    /** True when this value holds the strings of a string tensor. */
+    /**
+     * True when this value holds the strings of a string tensor.
+     *
+     * @return whether {@code strings} is set
+     */
     public boolean hasStrings() {
         return strings != null;
     }
 
+    /**
+     * An integer tensor.
+     *
+     * @param dtype  the element type
+     * @param shape  the sizes
+     * @param values the elements in row-major order
+     * @return the value
+     */
     public static TensorValue ofLongs(DType dtype, long[] shape, long[] values) {
         double[] d = new double[values.length];
         for (int i = 0; i < values.length; i++) {
@@ -58,28 +85,60 @@ public record TensorValue(DType dtype, long[] shape, double[] data, List<String>
         return new TensorValue(dtype, shape, d);
     }
 
-    /** A 1-D int64 tensor. */
+    /**
+     * A 1-D int64 tensor.
+     *
+     * @param values the elements
+     * @return the value
+     */
     public static TensorValue vector(long... values) {
         return ofLongs(DType.INT64, new long[] {values.length}, values);
     }
 
-    /** A 0-D int64 tensor. */
+    /**
+     * A 0-D int64 tensor.
+     *
+     * @param value the element
+     * @return the value
+     */
     public static TensorValue scalar(long value) {
         return ofLongs(DType.INT64, new long[0], new long[] {value});
     }
 
+    /**
+     * The number of elements.
+     *
+     * @return the count
+     */
     public int size() {
         return data.length;
     }
 
+    /**
+     * One element as an integer (truncated toward zero).
+     *
+     * @param i its row-major index
+     * @return the element
+     */
     public long getLong(int i) {
         return (long) data[i];
     }
 
+    /**
+     * One element.
+     *
+     * @param i its row-major index
+     * @return the element
+     */
     public double get(int i) {
         return data[i];
     }
 
+    /**
+     * Every element as an integer (truncated toward zero).
+     *
+     * @return the elements in row-major order
+     */
     public long[] asLongs() {
         long[] out = new long[data.length];
         for (int i = 0; i < data.length; i++) {
@@ -88,6 +147,11 @@ public record TensorValue(DType dtype, long[] shape, double[] data, List<String>
         return out;
     }
 
+    /**
+     * Its tensor type, whose shape is fully known.
+     *
+     * @return the type
+     */
     public TensorType type() {
         return new TensorType(dtype, Shape.of(shape));
     }

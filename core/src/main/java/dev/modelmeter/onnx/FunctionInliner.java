@@ -46,7 +46,12 @@ public final class FunctionInliner {
         return (domain.equals("ai.onnx") ? "" : domain) + "::" + name;
     }
 
-    /** The model with every call to one of its local functions replaced by the function's body. */
+    /**
+     * The model with every call to one of its local functions replaced by the function's body.
+     *
+     * @param model the model
+     * @return the model whose main graph calls no local function (the functions stay listed, their opsets merged)
+     */
     public static Model inline(Model model) {
         if (model.functions().isEmpty()) {
             return model;

@@ -30,7 +30,12 @@ public final class OnnxReader {
     private OnnxReader() {
     }
 
-    /** Reads a model file, with model-local functions inlined into the main graph. */
+    /**
+     * Reads a model file, with model-local functions inlined into the main graph.
+     *
+     * @param path the {@code .onnx} file
+     * @return the model
+     */
     public static Model read(Path path) {
         Model model = readRaw(path);
         if (model.functions().isEmpty()) {
@@ -45,7 +50,12 @@ public final class OnnxReader {
         }
     }
 
-    /** Reads a model file as it is, function calls left as nodes and functions in {@link Model#functions()}. */
+    /**
+     * Reads a model file as it is, function calls left as nodes and functions in {@link Model#functions()}.
+     *
+     * @param path the {@code .onnx} file
+     * @return the model
+     */
     public static Model readRaw(Path path) {
         return parse(path, MODEL_FLOAT_CAP_ELEMENTS, in -> new ModelProtoReader(in).readModel(path.toString()));
     }
@@ -53,6 +63,9 @@ public final class OnnxReader {
     /**
      * Reads a file holding one serialised TensorProto (the ONNX test suites' input_N.pb), keeping its
      * contents as a value when it has at most {@code TensorValue.MAX_ELEMENTS} numeric elements.
+     *
+     * @param path the {@code .pb} file
+     * @return the tensor
      */
     public static TensorData readTensorFile(Path path) {
         return parse(path, TensorValue.MAX_ELEMENTS, TensorProtoReader::read);
@@ -63,6 +76,10 @@ public final class OnnxReader {
      * sequence type, an OptionalProto when it is an optional type, else a TensorProto. A sequence's
      * element dims are those all its elements agree on; an empty sequence or optional gives
      * {@code declared} back. Only types are read, not values.
+     *
+     * @param path     the {@code .pb} file
+     * @param declared the type the test declares for it
+     * @return the type read
      */
     public static ValueType readValueFile(Path path, ValueType declared) {
         return parse(path, TensorValue.MAX_ELEMENTS, in -> new ValueProtoReader(in).read(declared));

@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * initializer still has the convolution's parameter name ({@code conv1.weight}), so for a Conv whose
  * metadata says the innermost module is a BatchNorm, the scope comes from that name.
  */
-public final class ScopeNames {
+final class ScopeNames {
 
     /** The dynamo exporter's metadata key for the module stack of a node. */
     public static final String NAME_SCOPES_KEY = "pkg.torch.onnx.name_scopes";
@@ -40,7 +40,7 @@ public final class ScopeNames {
     }
 
     /** The module path of a node, or "" when none can be told. */
-    public static String of(String nodeName, String opType, List<String> inputs, Map<String, String> metadata) {
+    static String of(String nodeName, String opType, List<String> inputs, Map<String, String> metadata) {
         String scopes = metadata.get(NAME_SCOPES_KEY);
         if (scopes != null) {
             if (isFoldedBatchNorm(opType, inputs, metadata)) {
@@ -105,7 +105,7 @@ public final class ScopeNames {
      *       or not be called alongside its namesake).</li>
      * </ol>
      */
-    public static List<Node> refine(List<Node> nodes, Set<String> initializerNames) {
+    static List<Node> refine(List<Node> nodes, Set<String> initializerNames) {
         Map<String, String> aliases = new HashMap<>();
         for (Node n : nodes) {
             if (n.metadata().containsKey(NAME_SCOPES_KEY)) {

@@ -13,5 +13,11 @@ public interface AutogradRule {
     /** Saves nothing: views, additions, concatenation, shape arithmetic. */
     AutogradRule NOTHING = ctx -> List.of();
 
+    /**
+     * The tensors autograd keeps from this node's forward.
+     *
+     * @param ctx the node, its types, and which inputs need a gradient
+     * @return the saved tensors (empty when autograd records nothing)
+     */
     List<Saved> saved(AutogradContext ctx);
 }

@@ -9,17 +9,36 @@ package dev.modelmeter.ops;
  */
 public record Cost(long macs, long otherFlops, String formula) {
 
+    /** No cost (shape arithmetic, views, unmodelled work). */
     public static final Cost ZERO = new Cost(0, 0, "");
 
+    /**
+     * A matmul-like cost.
+     *
+     * @param macs    multiply-accumulates
+     * @param formula the arithmetic with numbers put in
+     * @return the cost
+     */
     public static Cost macs(long macs, String formula) {
         return new Cost(macs, 0, formula);
     }
 
+    /**
+     * A cost outside matmul-like work (elementwise, normalisation, pooling), reported apart.
+     *
+     * @param flops   floating-point operations
+     * @param formula the arithmetic with numbers put in
+     * @return the cost
+     */
     public static Cost other(long flops, String formula) {
         return new Cost(0, flops, formula);
     }
 
-    /** FLOPs in FlopCounterMode's convention: two per multiply-accumulate. */
+    /**
+     * FLOPs in FlopCounterMode's convention: two per multiply-accumulate.
+     *
+     * @return {@code 2 × macs}
+     */
     public long flops() {
         return 2 * macs;
     }

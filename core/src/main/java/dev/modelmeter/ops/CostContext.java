@@ -11,21 +11,43 @@ import java.util.List;
  */
 public record CostContext(Node node, int opset, List<TensorType> inputs, List<TensorType> outputs) {
 
+    /**
+     * The type of input {@code i}.
+     *
+     * @param i the input's position
+     * @return the type, or null when absent or unknown
+     */
     public TensorType input(int i) {
         return i < inputs.size() ? inputs.get(i) : null;
     }
 
+    /**
+     * The type of output {@code i}.
+     *
+     * @param i the output's position
+     * @return the type, or null when absent or unknown
+     */
     public TensorType output(int i) {
         return i < outputs.size() ? outputs.get(i) : null;
     }
 
-    /** Elements of input {@code i}; 0 when absent or not fully known. */
+    /**
+     * Elements of input {@code i}; 0 when absent or not fully known.
+     *
+     * @param i the input's position
+     * @return the element count
+     */
     public long inputNumel(int i) {
         TensorType t = input(i);
         return t == null ? 0 : t.numel().orElse(0);
     }
 
-    /** Elements of output {@code i}; 0 when absent or not fully known. */
+    /**
+     * Elements of output {@code i}; 0 when absent or not fully known.
+     *
+     * @param i the output's position
+     * @return the element count
+     */
     public long outputNumel(int i) {
         TensorType t = output(i);
         return t == null ? 0 : t.numel().orElse(0);

@@ -9,5 +9,11 @@ import java.util.List;
  */
 @FunctionalInterface
 public interface ExplainRule {
+    /**
+     * The lines of arithmetic for this node.
+     *
+     * @param ctx the node and its input and output types
+     * @return one formula per line; empty when there is nothing to derive
+     */
     List<String> explain(CostContext ctx);
 }

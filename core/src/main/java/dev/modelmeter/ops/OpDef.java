@@ -23,16 +23,41 @@ import java.util.Objects;
 public record OpDef(String domain, String opType, ShapeRule shape, CostRule cost, AutogradRule autograd,
                     Map<Integer, InitializerRole> inputRoles, boolean view, ExplainRule explain) {
 
+    /**
+     * Checks the shape rule is given; a null cost rule costs nothing.
+     *
+     * @param domain     the operator's domain, "" for the default
+     * @param opType     the operator's name
+     * @param shape      its shape rule
+     * @param cost       its cost rule (null: no cost)
+     * @param autograd   what autograd saves for it, or null
+     * @param inputRoles role of an initializer at an input slot
+     * @param view       whether output 0 shares input 0's storage
+     * @param explain    the arithmetic for {@code --explain}, or null
+     */
     public OpDef {
         Objects.requireNonNull(shape, "shape rule of " + opType);
         cost = cost == null ? ctx -> Cost.ZERO : cost;
         inputRoles = Map.copyOf(inputRoles);
     }
 
+    /**
+     * Starts the definition of an operator in the default ONNX domain.
+     *
+     * @param opType the operator's name
+     * @return the builder
+     */
     public static Builder op(String opType) {
         return new Builder("", opType);
     }
 
+    /**
+     * Starts the definition of an operator in another domain ({@code com.microsoft}).
+     *
+     * @param domain the operator's domain
+     * @param opType the operator's name
+     * @return the builder
+     */
     public static Builder op(String domain, String opType) {
         return new Builder(domain, opType);
     }
@@ -53,22 +78,45 @@ public record OpDef(String domain, String opType, ShapeRule shape, CostRule cost
             this.opType = opType;
         }
 
+        /**
+         * The shape rule (required).
+         *
+         * @param rule the rule
+         * @return this builder
+         */
         public Builder shape(ShapeRule rule) {
             this.shape = rule;
             return this;
         }
 
+        /**
+         * The cost rule; without one the operator costs nothing.
+         *
+         * @param rule the rule
+         * @return this builder
+         */
         public Builder cost(CostRule rule) {
             this.cost = rule;
             return this;
         }
 
+        /**
+         * What autograd saves; without it the memory plan warns that the operator is not modelled.
+         *
+         * @param rule the rule
+         * @return this builder
+         */
         public Builder saves(AutogradRule rule) {
             this.autograd = rule;
             return this;
         }
 
-        /** Input slots whose initializers are trainable parameters (Conv W and B, Gemm B and C). */
+        /**
+         * Input slots whose initializers are trainable parameters (Conv W and B, Gemm B and C).
+         *
+         * @param slots input positions
+         * @return this builder
+         */
         public Builder params(int... slots) {
             for (int s : slots) {
                 roles.put(s, InitializerRole.PARAMETER);
@@ -76,7 +124,12 @@ public record OpDef(String domain, String opType, ShapeRule shape, CostRule cost
             return this;
         }
 
-        /** Input slots whose initializers are buffers (BatchNorm running mean and variance). */
+        /**
+         * Input slots whose initializers are buffers (BatchNorm running mean and variance).
+         *
+         * @param slots input positions
+         * @return this builder
+         */
         public Builder buffers(int... slots) {
             for (int s : slots) {
                 roles.put(s, InitializerRole.BUFFER);
@@ -84,7 +137,12 @@ public record OpDef(String domain, String opType, ShapeRule shape, CostRule cost
             return this;
         }
 
-        /** Input slots whose initializers are constants (shapes, axes, scalars). */
+        /**
+         * Input slots whose initializers are constants (shapes, axes, scalars).
+         *
+         * @param slots input positions
+         * @return this builder
+         */
         public Builder constants(int... slots) {
             for (int s : slots) {
                 roles.put(s, InitializerRole.CONSTANT);
@@ -92,18 +150,32 @@ public record OpDef(String domain, String opType, ShapeRule shape, CostRule cost
             return this;
         }
 
-        /** Output 0 is a view of input 0 (shares its storage). */
+        /**
+         * Output 0 is a view of input 0 (shares its storage).
+         *
+         * @return this builder
+         */
         public Builder view() {
             this.view = true;
             return this;
         }
 
-        /** The arithmetic behind its parameters and output size, for {@code --explain}. */
+        /**
+         * The arithmetic behind its parameters and output size, for {@code --explain}.
+         *
+         * @param rule the rule
+         * @return this builder
+         */
         public Builder explain(ExplainRule rule) {
             this.explain = rule;
             return this;
         }
 
+        /**
+         * The definition.
+         *
+         * @return the operator's definition
+         */
         public OpDef build() {
             return new OpDef(domain, opType, shape, cost, autograd, roles, view, explain);
         }

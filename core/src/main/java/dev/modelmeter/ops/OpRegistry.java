@@ -31,7 +31,11 @@ public final class OpRegistry implements ShapeRuleLookup {
 
     private final Map<String, OpDef> defs = new LinkedHashMap<>();
 
-    /** The registry of every built-in operator. */
+    /**
+     * The registry of every built-in operator.
+     *
+     * @return the shared standard registry
+     */
     public static OpRegistry standard() {
         return STANDARD;
     }
@@ -44,6 +48,11 @@ public final class OpRegistry implements ShapeRuleLookup {
         return r;
     }
 
+    /**
+     * Registers one operator.
+     *
+     * @param def its definition; an operator already registered fails
+     */
     public void add(OpDef def) {
         String key = key(def.domain(), def.opType());
         if (defs.putIfAbsent(key, def) != null) {
@@ -51,22 +60,43 @@ public final class OpRegistry implements ShapeRuleLookup {
         }
     }
 
-    /** Registers each builder's definition. */
+    /**
+     * Registers each builder's definition.
+     *
+     * @param builders the definitions, unbuilt
+     */
     public void add(OpDef.Builder... builders) {
         for (OpDef.Builder b : builders) {
             add(b.build());
         }
     }
 
-    /** The definition for an op type in a domain ("" and "ai.onnx" are the same), or null. */
+    /**
+     * The definition for an op type in a domain ("" and "ai.onnx" are the same), or null.
+     *
+     * @param domain the domain
+     * @param opType the operator's name
+     * @return the definition
+     */
     public OpDef find(String domain, String opType) {
         return defs.get(key(domain, opType));
     }
 
+    /**
+     * The definition for a node's operator.
+     *
+     * @param node the node
+     * @return the definition, or null when unknown
+     */
     public OpDef find(Node node) {
         return find(node.domain(), node.opType());
     }
 
+    /**
+     * Every registered definition, in registration order.
+     *
+     * @return an unmodifiable view
+     */
     public Collection<OpDef> all() {
         return Collections.unmodifiableCollection(defs.values());
     }
@@ -81,6 +111,11 @@ public final class OpRegistry implements ShapeRuleLookup {
      * The role of a stored tensor fed to {@code slot} of {@code node}: what the operator declares, else
      * integer and bool tensors and single-element floats are constants (shape arithmetic, a Pow
      * exponent, a Dropout ratio, an attention scale) and any other float tensor is a parameter.
+     *
+     * @param node   the node
+     * @param slot   the input position the tensor feeds
+     * @param tensor the stored tensor
+     * @return the role
      */
     public InitializerRole role(Node node, int slot, TensorData tensor) {
         OpDef def = find(node);
@@ -91,6 +126,13 @@ public final class OpRegistry implements ShapeRuleLookup {
         return defaultRole(tensor);
     }
 
+    /**
+     * The role of a stored tensor when the operator declares none: integer, bool and single-element
+     * tensors are constants, any other float tensor is a parameter.
+     *
+     * @param tensor the stored tensor
+     * @return the role
+     */
     public static InitializerRole defaultRole(TensorData tensor) {
         if (!tensor.dtype().isFloatingPoint() || tensor.numel() <= 1) {
             return InitializerRole.CONSTANT;

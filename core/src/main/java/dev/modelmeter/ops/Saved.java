@@ -12,16 +12,44 @@ import dev.modelmeter.graph.DType;
  */
 public record Saved(Kind kind, int index, DType dtype, long elements, String what) {
 
-    public enum Kind { INPUT, OUTPUT, EXTRA }
+    /** Where the saved tensor comes from. */
+    public enum Kind {
+        /** One of the node's inputs, at {@code index}. */
+        INPUT,
+        /** One of the node's outputs, at {@code index}. */
+        OUTPUT,
+        /** A tensor of the node's own, of {@code elements} elements of {@code dtype}. */
+        EXTRA
+    }
 
+    /**
+     * Input {@code i} itself is saved (its storage is shared, not copied).
+     *
+     * @param i the input's position
+     * @return the reference
+     */
     public static Saved input(int i) {
         return new Saved(Kind.INPUT, i, null, 0, "input " + i);
     }
 
+    /**
+     * Output {@code i} itself is saved (its storage is shared, not copied).
+     *
+     * @param i the output's position
+     * @return the reference
+     */
     public static Saved output(int i) {
         return new Saved(Kind.OUTPUT, i, null, 0, "output " + i);
     }
 
+    /**
+     * A tensor of the node's own (statistics, indices, a mask).
+     *
+     * @param dtype    its element type
+     * @param elements its element count
+     * @param what     a short description for reports
+     * @return the saved tensor
+     */
     public static Saved extra(DType dtype, long elements, String what) {
         return new Saved(Kind.EXTRA, -1, dtype, elements, what);
     }

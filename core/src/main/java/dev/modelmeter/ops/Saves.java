@@ -20,6 +20,9 @@ public final class Saves {
     /**
      * Always saves these inputs, whether or not anything needs a gradient (a first conv saves the model
      * input and its weight: the fixtures measure it).
+     *
+     * @param slots the input positions to save
+     * @return the rule
      */
     public static AutogradRule inputsAlways(int... slots) {
         List<Saved> saved = new ArrayList<>();
@@ -33,6 +36,8 @@ public final class Saves {
     /**
      * A two-operand product (mm/addmm/matmul): saves each operand only when the <em>other</em> one needs a
      * gradient, derivatives.yaml's separate formulas. A Linear saves its input; Q·Kᵀ saves both.
+     *
+     * @return the rule
      */
     public static AutogradRule eachOperandForTheOther() {
         return ctx -> {
@@ -47,7 +52,12 @@ public final class Saves {
         };
     }
 
-    /** True when any input needs a gradient: otherwise autograd records nothing for the node. */
+    /**
+     * True when any input needs a gradient: otherwise autograd records nothing for the node.
+     *
+     * @param ctx the node
+     * @return whether any input requires grad
+     */
     public static boolean anyRequiresGrad(AutogradContext ctx) {
         for (int i = 0; i < ctx.inputs().size(); i++) {
             if (ctx.requiresGrad(i)) {
@@ -60,6 +70,9 @@ public final class Saves {
     /**
      * Saves the given inputs when any input needs a gradient, parameters excepted (they live anyway):
      * derivatives.yaml's rule for most elementwise and reduction ops.
+     *
+     * @param slots the input positions to save
+     * @return the rule
      */
     public static AutogradRule inputs(int... slots) {
         return ctx -> {
@@ -76,12 +89,21 @@ public final class Saves {
         };
     }
 
-    /** Saves output 0 when any input needs a gradient (relu, sigmoid, exp, softmax: their result). */
+    /**
+     * Saves output 0 when any input needs a gradient (relu, sigmoid, exp, softmax: their result).
+     *
+     * @return the rule
+     */
     public static AutogradRule output() {
         return ctx -> anyRequiresGrad(ctx) ? List.of(Saved.output(0)) : List.of();
     }
 
-    /** Element count of a tensor, 0 when unknown (a saved extra of unknown size is not counted). */
+    /**
+     * Element count of a tensor, 0 when unknown (a saved extra of unknown size is not counted).
+     *
+     * @param t the tensor type, or null
+     * @return the count
+     */
     public static long numel(TensorType t) {
         return t == null ? 0 : t.numel().orElse(0);
     }

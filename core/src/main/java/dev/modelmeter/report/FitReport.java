@@ -18,6 +18,14 @@ public final class FitReport {
     private FitReport() {
     }
 
+    /**
+     * The answer as a terminal table: the probes, the largest batch that fits and the device model.
+     *
+     * @param source the model's source, printed as the title
+     * @param fit    the solver's answer
+     * @param setup  the training step that was fitted
+     * @return the text
+     */
     public static String table(String source, FitSolver.Fit fit, TrainingSetup setup) {
         Device d = fit.device();
         StringBuilder sb = new StringBuilder();
@@ -46,6 +54,14 @@ public final class FitReport {
         return sb.toString();
     }
 
+    /**
+     * The answer as JSON ({@code modelmeter.fit/1}, see docs/JSON.md).
+     *
+     * @param source the model's source
+     * @param fit    the solver's answer
+     * @param setup  the training step that was fitted
+     * @return the JSON tree
+     */
     public static ObjectNode tree(String source, FitSolver.Fit fit, TrainingSetup setup) {
         Device d = fit.device();
         ObjectNode root = Json.object();
@@ -75,7 +91,12 @@ public final class FitReport {
         return root;
     }
 
-    /** Memory a step may use: the GPU's memory less the reserve the user keeps free. */
+    /**
+     * Memory a step may use: the GPU's memory less the reserve the user keeps free.
+     *
+     * @param d the device
+     * @return the budget in bytes
+     */
     public static long budget(Device d) {
         return d.memoryBytes() - d.reserveBytes();
     }

@@ -12,12 +12,22 @@ public final class Format {
     private Format() {
     }
 
-    /** {@code 15,119,690}. */
+    /**
+     * {@code 15,119,690}.
+     *
+     * @param n the count
+     * @return the text
+     */
     public static String count(long n) {
         return String.format(Locale.ROOT, "%,d", n);
     }
 
-    /** {@code 313.59 M}, {@code 4.09 G}; small counts stay exact. */
+    /**
+     * {@code 313.59 M}, {@code 4.09 G}; small counts stay exact.
+     *
+     * @param n the count
+     * @return the text
+     */
     public static String shortCount(long n) {
         double a = Math.abs((double) n);
         if (a >= 1e12) {
@@ -35,7 +45,12 @@ public final class Format {
         return count(n);
     }
 
-    /** {@code 57.68 MiB}; exact bytes below 1 KiB. */
+    /**
+     * {@code 57.68 MiB}; exact bytes below 1 KiB.
+     *
+     * @param b the bytes
+     * @return the text
+     */
     public static String bytes(long b) {
         double a = Math.abs((double) b);
         if (a >= 1L << 30) {

@@ -15,15 +15,30 @@ public final class Json {
     private Json() {
     }
 
+    /**
+     * An empty JSON object from the shared mapper.
+     *
+     * @return the object
+     */
     public static ObjectNode object() {
         return MAPPER.createObjectNode();
     }
 
+    /**
+     * An empty JSON array from the shared mapper.
+     *
+     * @return the array
+     */
     public static ArrayNode array() {
         return MAPPER.createArrayNode();
     }
 
-    /** {@code [1, 3, 224, 224]}; a symbolic dim is its name, an unknown one null; unknown rank is null. */
+    /**
+     * {@code [1, 3, 224, 224]}; a symbolic dim is its name, an unknown one null; unknown rank is null.
+     *
+     * @param t the type, or null
+     * @return the array, or null
+     */
     public static ArrayNode shape(TensorType t) {
         if (t == null || t.shape() == null) {
             return null;
@@ -41,7 +56,13 @@ public final class Json {
         return a;
     }
 
-    /** {"name":…, "dtype":…, "shape":[…]}. */
+    /**
+     * {"name":…, "dtype":…, "shape":[…]}.
+     *
+     * @param name the tensor's name
+     * @param t    its type, or null when unknown
+     * @return the object
+     */
     public static ObjectNode tensor(String name, TensorType t) {
         ObjectNode o = object();
         o.put("name", name);
@@ -50,6 +71,12 @@ public final class Json {
         return o;
     }
 
+    /**
+     * A tree as indented JSON text with a trailing newline.
+     *
+     * @param node a JSON tree (or any value the mapper can write)
+     * @return the text
+     */
     public static String pretty(Object node) {
         return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node) + "\n";
     }

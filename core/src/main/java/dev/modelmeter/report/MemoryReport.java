@@ -17,6 +17,15 @@ public final class MemoryReport {
     private MemoryReport() {
     }
 
+    /**
+     * The plan as a terminal report: the breakdown at each step's peak, where the peaks fall, saved
+     * activations by module and a sparkline of live bytes.
+     *
+     * @param source the model's source, printed as the title
+     * @param p      the plan
+     * @param device the device figures, or null when no GPU was given
+     * @return the text
+     */
     public static String table(String source, MemoryPlan p, DeviceFigures device) {
         StringBuilder sb = new StringBuilder();
         var s = p.setup();
@@ -76,7 +85,12 @@ public final class MemoryReport {
         return at == null || at.isEmpty() ? "start" : at;
     }
 
-    /** The breakdown at each step's peak as CSV: one line per part, bytes. */
+    /**
+     * The breakdown at each step's peak as CSV: one line per part, bytes.
+     *
+     * @param p the plan
+     * @return the CSV text
+     */
     public static String csv(MemoryPlan p) {
         Breakdown a = p.firstStep().breakdown();
         Breakdown b = p.steadyStep().breakdown();
@@ -96,7 +110,14 @@ public final class MemoryReport {
         return sb.toString();
     }
 
-    /** The table view inside a Markdown code block. */
+    /**
+     * The table view inside a Markdown code block.
+     *
+     * @param source the model's source
+     * @param p      the plan
+     * @param device the device figures, or null
+     * @return the text
+     */
     public static String markdown(String source, MemoryPlan p, DeviceFigures device) {
         return "```\n" + table(source, p, device) + "```\n";
     }
@@ -109,6 +130,10 @@ public final class MemoryReport {
      * The plan as JSON (schema in docs/JSON.md).
      *
      * @param warnings the caller's warnings (input binding, export checks), printed before the plan's own
+     * @param source   the model's source
+     * @param p        the plan
+     * @param device   the device figures, or null
+     * @return the JSON tree
      */
     public static ObjectNode tree(String source, MemoryPlan p, DeviceFigures device, List<String> warnings) {
         ObjectNode root = Json.object();

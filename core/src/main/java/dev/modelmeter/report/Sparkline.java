@@ -3,7 +3,7 @@ package dev.modelmeter.report;
 import java.util.List;
 
 /** A one-line chart of a series: each character is the maximum of its bucket, ▁ lowest, █ highest. */
-public final class Sparkline {
+final class Sparkline {
 
     private static final char[] BARS = {'▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'};
 

@@ -9,6 +9,12 @@ public final class SummaryCsv {
     private SummaryCsv() {
     }
 
+    /**
+     * The summary's rows as CSV with a header line.
+     *
+     * @param s the summary
+     * @return the CSV text
+     */
     public static String render(ModelSummary s) {
         StringBuilder sb = new StringBuilder("name,op,depth,output_shapes,params,buffers,macs,flops,other_flops,output_bytes\n");
         for (Layer l : s.layers()) {

@@ -16,6 +16,12 @@ public final class SummaryExplain {
     private SummaryExplain() {
     }
 
+    /**
+     * The explanation, row by row, then the totals.
+     *
+     * @param s the summary
+     * @return the text
+     */
     public static String render(ModelSummary s) {
         StringBuilder sb = new StringBuilder("\nHow each number is made\n");
         for (Layer l : s.layers()) {

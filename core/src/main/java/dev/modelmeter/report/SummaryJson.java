@@ -12,6 +12,12 @@ public final class SummaryJson {
     private SummaryJson() {
     }
 
+    /**
+     * The summary as a JSON tree ({@code modelmeter.summary/1}).
+     *
+     * @param s the summary
+     * @return the tree
+     */
     public static ObjectNode tree(ModelSummary s) {
         ObjectNode root = Json.object();
         root.put("schema", "modelmeter.summary/1");
@@ -74,6 +80,12 @@ public final class SummaryJson {
         return root;
     }
 
+    /**
+     * The summary as indented JSON text.
+     *
+     * @param s the summary
+     * @return the text
+     */
     public static String render(ModelSummary s) {
         return Json.pretty(tree(s));
     }

@@ -9,6 +9,12 @@ public final class SummaryMarkdown {
     private SummaryMarkdown() {
     }
 
+    /**
+     * The summary as Markdown.
+     *
+     * @param s the summary
+     * @return the text
+     */
     public static String render(ModelSummary s) {
         StringBuilder sb = new StringBuilder();
         sb.append("| Layer | Op | Output shape | Params | MACs |\n|---|---|---|---:|---:|\n");

@@ -13,6 +13,12 @@ public final class SummaryTable {
     private SummaryTable() {
     }
 
+    /**
+     * The summary as a terminal table.
+     *
+     * @param s the summary
+     * @return the text
+     */
     public static String render(ModelSummary s) {
         TextTable t = new TextTable(List.of("Layer", "Op", "Output shape", "Params", "MACs"),
                 false, false, false, true, true);

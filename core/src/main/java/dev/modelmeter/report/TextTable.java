@@ -7,7 +7,7 @@ import java.util.List;
  * A plain monospace table: a header, a rule, rows, columns padded to their widest cell; text columns
  * left-aligned and number columns right-aligned. Small on purpose: golden tests need exact output.
  */
-public final class TextTable {
+final class TextTable {
 
     private final List<String> headers;
     private final boolean[] rightAligned;

@@ -20,6 +20,12 @@ public final class TorchstatStyle {
     private TorchstatStyle() {
     }
 
+    /**
+     * The summary in torchstat's layout.
+     *
+     * @param s the summary
+     * @return the text
+     */
     public static String render(ModelSummary s) {
         TextTable t = new TextTable(List.of("module name", "input shape", "output shape", "params", "memory(MB)",
                 "MAdd", "Flops", "MemRead(B)", "MemWrite(B)", "MemR+W(B)"),

@@ -21,6 +21,12 @@ public final class TorchsummaryStyle {
     private TorchsummaryStyle() {
     }
 
+    /**
+     * The summary in torchsummary's layout.
+     *
+     * @param s the summary
+     * @return the text
+     */
     public static String render(ModelSummary s) {
         StringBuilder sb = new StringBuilder();
         sb.append(RULE).append('\n');

@@ -23,6 +23,13 @@ public final class InferenceContext {
     /** Infers a sub-graph (If/Loop/Scan bodies) with the given input types; returns its output types. */
     @FunctionalInterface
     public interface SubgraphInferrer {
+        /**
+         * Infers {@code body} with these input types.
+         *
+         * @param body       the sub-graph (a node's graph attribute)
+         * @param inputTypes one type per body input, in order
+         * @return the body's output types, in order; null entries where unknown
+         */
         List<ValueType> infer(Graph body, List<ValueType> inputTypes);
     }
 
@@ -33,7 +40,14 @@ public final class InferenceContext {
     /** A {@link SubgraphInferrer} that also tells the body outputs' known values (an If on a known condition passes them on). */
     @FunctionalInterface
     public interface SubgraphValueInferrer extends SubgraphInferrer {
-        /** {@code inputValues} may be shorter than the inputs or hold nulls: those inputs' values are unknown. */
+        /**
+         * {@code inputValues} may be shorter than the inputs or hold nulls: those inputs' values are unknown.
+         *
+         * @param body        the sub-graph (a node's graph attribute)
+         * @param inputTypes  one type per body input, in order
+         * @param inputValues known values of the body inputs, by position
+         * @return the body's output types and values
+         */
         SubgraphResult inferWithValues(Graph body, List<ValueType> inputTypes, List<TensorValue> inputValues);
 
         @Override
@@ -61,11 +75,30 @@ public final class InferenceContext {
     private List<ShapeVector> inputVectors = List.of();
     private final List<ShapeVector> outputVectors = new ArrayList<>();
 
+    /**
+     * A context for one node whose batch was not changed (rebatch factor 1).
+     *
+     * @param node        the node being inferred
+     * @param opset       the opset version in force for the node's domain
+     * @param inputTypes  the node's input types by position (null where unknown)
+     * @param inputValues the node's known small input values by position (null where unknown)
+     * @param subgraphs   infers the node's body attributes (If/Loop/Scan)
+     */
     public InferenceContext(Node node, int opset, List<ValueType> inputTypes, List<TensorValue> inputValues,
                             SubgraphInferrer subgraphs) {
         this(node, opset, inputTypes, inputValues, subgraphs, 1);
     }
 
+    /**
+     * A context for one node.
+     *
+     * @param node          the node being inferred
+     * @param opset         the opset version in force for the node's domain
+     * @param inputTypes    the node's input types by position (null where unknown)
+     * @param inputValues   the node's known small input values by position (null where unknown)
+     * @param subgraphs     infers the node's body attributes (If/Loop/Scan)
+     * @param rebatchFactor new batch ÷ the batch the export's constants were written for; see {@link #rebatchFactor()}
+     */
     public InferenceContext(Node node, int opset, List<ValueType> inputTypes, List<TensorValue> inputValues,
                             SubgraphInferrer subgraphs, long rebatchFactor) {
         this.rebatchFactor = rebatchFactor;
@@ -82,7 +115,11 @@ public final class InferenceContext {
         }
     }
 
-    /** The engine tells which inputs are partly symbolic shape vectors (one entry per input, null otherwise). */
+    /**
+     * The engine tells which inputs are partly symbolic shape vectors (one entry per input, null otherwise).
+     *
+     * @param vectors one entry per input, in order
+     */
     public void setInputVectors(List<ShapeVector> vectors) {
         this.inputVectors = new ArrayList<>(vectors);
     }
@@ -90,6 +127,9 @@ public final class InferenceContext {
     /**
      * Input {@code i} as a shape vector: its value when known (rank 0 or 1), else the partly symbolic
      * vector the engine tracked, else null.
+     *
+     * @param i the input's position
+     * @return the vector, or null when input {@code i} is neither known nor tracked
      */
     public ShapeVector inputVector(int i) {
         TensorValue v = inputValue(i);
@@ -99,7 +139,12 @@ public final class InferenceContext {
         return hasInput(i) && i < inputVectors.size() ? inputVectors.get(i) : null;
     }
 
-    /** Sets output {@code i} to this int64 vector: a value when every entry is a number, else type plus vector. */
+    /**
+     * Sets output {@code i} to this int64 vector: a value when every entry is a number, else type plus vector.
+     *
+     * @param i the output's position
+     * @param v the vector it holds
+     */
     public void outputVector(int i, ShapeVector v) {
         if (v.allNumbers()) {
             outputValue(i, v.toValue(DType.INT64));
@@ -111,17 +156,31 @@ public final class InferenceContext {
         }
     }
 
-    /** The partly symbolic vector of output {@code i}, or null. */
+    /**
+     * The partly symbolic vector of output {@code i}, or null.
+     *
+     * @param i the output's position
+     * @return the vector set by {@link #outputVector(int, ShapeVector)}, or null
+     */
     public ShapeVector outputVector(int i) {
         return outputVectors.get(i);
     }
 
-    /** The engine tells which sequence inputs have known contents (one entry per input, null when unknown). */
+    /**
+     * The engine tells which sequence inputs have known contents (one entry per input, null when unknown).
+     *
+     * @param contents one entry per input, in order
+     */
     public void setInputContents(List<List<ValueType>> contents) {
         this.inputContents = new ArrayList<>(contents);
     }
 
-    /** The element types, in order, of sequence input {@code i}, or null when only its element type is known. */
+    /**
+     * The element types, in order, of sequence input {@code i}, or null when only its element type is known.
+     *
+     * @param i the input's position
+     * @return the element types, or null
+     */
     public List<ValueType> inputContents(int i) {
         return hasInput(i) && i < inputContents.size() ? inputContents.get(i) : null;
     }
@@ -129,6 +188,10 @@ public final class InferenceContext {
     /**
      * Sets output {@code i} to a sequence of exactly these elements; its type's element covers them all
      * ({@code elementUnion} merges two element types; an empty sequence has a null element type).
+     *
+     * @param i            the output's position
+     * @param elements     the element types, in order (a null entry leaves the output unknown)
+     * @param elementUnion merges two element types into one that covers both
      */
     public void outputContents(int i, List<ValueType> elements, java.util.function.BinaryOperator<ValueType> elementUnion) {
         if (i < outputTypes.length && elements.stream().anyMatch(java.util.Objects::isNull)) {
@@ -143,7 +206,12 @@ public final class InferenceContext {
         }
     }
 
-    /** The known contents of output {@code i}, or null. */
+    /**
+     * The known contents of output {@code i}, or null.
+     *
+     * @param i the output's position
+     * @return the element types set by {@link #outputContents(int, List, java.util.function.BinaryOperator)}, or null
+     */
     public List<ValueType> outputContents(int i) {
         return outputContents.get(i);
     }
@@ -153,44 +221,85 @@ public final class InferenceContext {
      * (1 when the batch was not changed). Exporters write constant reshape targets such as
      * {@code [1, 1280]} or {@code [128, 768]} (= batch × sequence); a rule whose constant disagrees
      * with its input by exactly this factor may scale the batch entry.
+     *
+     * @return the factor, at least 1
      */
     public long rebatchFactor() {
         return rebatchFactor;
     }
 
+    /**
+     * The node being inferred: its op type, attributes and input/output names.
+     *
+     * @return the node
+     */
     public Node node() {
         return node;
     }
 
-    /** The opset version in force for this node's domain. */
+    /**
+     * The opset version in force for this node's domain.
+     *
+     * @return the version
+     */
     public int opset() {
         return opset;
     }
 
+    /**
+     * How many inputs the node lists, omitted optional ones (empty names) included.
+     *
+     * @return the count
+     */
     public int inputCount() {
         return node.inputs().size();
     }
 
+    /**
+     * How many outputs the node lists, omitted optional ones (empty names) included.
+     *
+     * @return the count
+     */
     public int outputCount() {
         return node.outputs().size();
     }
 
-    /** True when input {@code i} is given (not omitted). */
+    /**
+     * True when input {@code i} is given (not omitted).
+     *
+     * @param i the input's position
+     * @return whether it is given
+     */
     public boolean hasInput(int i) {
         return i < node.inputs().size() && !node.inputs().get(i).isEmpty();
     }
 
-    /** True when output {@code i} is requested (not omitted). */
+    /**
+     * True when output {@code i} is requested (not omitted).
+     *
+     * @param i the output's position
+     * @return whether it is requested
+     */
     public boolean hasOutput(int i) {
         return i < node.outputs().size() && !node.outputs().get(i).isEmpty();
     }
 
-    /** The type of input {@code i}, or null when absent or unknown. */
+    /**
+     * The type of input {@code i}, or null when absent or unknown.
+     *
+     * @param i the input's position
+     * @return the type, or null
+     */
     public ValueType inputType(int i) {
         return hasInput(i) && i < inputTypes.length ? inputTypes[i] : null;
     }
 
-    /** Input {@code i} as a tensor type; fails when it is absent, unknown or not a tensor. */
+    /**
+     * Input {@code i} as a tensor type; fails when it is absent, unknown or not a tensor.
+     *
+     * @param i the input's position
+     * @return the tensor type
+     */
     public TensorType input(int i) {
         ValueType t = inputType(i);
         if (t instanceof TensorType tt) {
@@ -202,64 +311,140 @@ public final class InferenceContext {
         throw fail(t == null ? "required input " + i + " is missing" : "input " + i + " is not a tensor");
     }
 
-    /** Input {@code i} as a tensor type, or null when absent/unknown/not a tensor. */
+    /**
+     * Input {@code i} as a tensor type, or null when absent/unknown/not a tensor.
+     *
+     * @param i the input's position
+     * @return the tensor type, or null
+     */
     public TensorType inputOrNull(int i) {
         return inputType(i) instanceof TensorType tt ? tt : null;
     }
 
-    /** The shape of input {@code i}, or null when its rank is unknown. */
+    /**
+     * The shape of input {@code i}, or null when its rank is unknown.
+     *
+     * @param i the input's position
+     * @return the shape, or null
+     */
     public Shape inputShape(int i) {
         return input(i).shape();
     }
 
-    /** The known value of input {@code i}, or null. */
+    /**
+     * The known value of input {@code i}, or null.
+     *
+     * @param i the input's position
+     * @return the value, or null
+     */
     public TensorValue inputValue(int i) {
         return hasInput(i) && i < inputValues.length ? inputValues[i] : null;
     }
 
-    /** The known integer values of input {@code i}, or null when not known. */
+    /**
+     * The known integer values of input {@code i}, or null when not known.
+     *
+     * @param i the input's position
+     * @return the values in row-major order, or null
+     */
     public long[] inputLongs(int i) {
         TensorValue v = inputValue(i);
         return v == null ? null : v.asLongs();
     }
 
+    /**
+     * The node's attribute of this name.
+     *
+     * @param name the attribute name
+     * @return the attribute, or null when the node does not set it
+     */
     public Attribute attr(String name) {
         return node.attributes().get(name);
     }
 
+    /**
+     * Whether the node sets this attribute (rules that must tell "absent" from "default" ask this).
+     *
+     * @param name the attribute name
+     * @return whether it is set
+     */
     public boolean hasAttr(String name) {
         return node.attributes().containsKey(name);
     }
 
+    /**
+     * An integer attribute.
+     *
+     * @param name         the attribute name
+     * @param defaultValue the ONNX default, returned when the node does not set it
+     * @return the value
+     */
     public long intAttr(String name, long defaultValue) {
         return node.intAttr(name, defaultValue);
     }
 
+    /**
+     * A float attribute.
+     *
+     * @param name         the attribute name
+     * @param defaultValue the ONNX default, returned when the node does not set it
+     * @return the value
+     */
     public double floatAttr(String name, double defaultValue) {
         return node.floatAttr(name, defaultValue);
     }
 
+    /**
+     * A string attribute.
+     *
+     * @param name         the attribute name
+     * @param defaultValue the ONNX default, returned when the node does not set it
+     * @return the value
+     */
     public String stringAttr(String name, String defaultValue) {
         return node.stringAttr(name, defaultValue);
     }
 
-    /** The ints of a list attribute as an array, or null when absent. */
+    /**
+     * The ints of a list attribute as an array, or null when absent.
+     *
+     * @param name the attribute name
+     * @return the ints, or null
+     */
     public long[] intsAttr(String name) {
         List<Long> l = node.intsAttr(name);
         return l == null ? null : l.stream().mapToLong(Long::longValue).toArray();
     }
 
+    /**
+     * Sets the type of output {@code i}; an output the node does not list is ignored.
+     *
+     * @param i    the output's position
+     * @param type its type (null leaves it unknown)
+     */
     public void output(int i, ValueType type) {
         if (i < outputTypes.length) {
             outputTypes[i] = type;
         }
     }
 
+    /**
+     * Sets output {@code i} to a tensor of this element type and shape.
+     *
+     * @param i     the output's position
+     * @param dtype its element type
+     * @param shape its shape
+     */
     public void output(int i, DType dtype, Shape shape) {
         output(i, new TensorType(dtype, shape));
     }
 
-    /** Sets output {@code i} to a known value; its type follows from the value. */
+    /**
+     * Sets output {@code i} to a known value; its type follows from the value.
+     *
+     * @param i     the output's position
+     * @param value its value; kept only when it has at most {@link TensorValue#MAX_ELEMENTS} elements
+     */
     public void outputValue(int i, TensorValue value) {
         if (i < outputTypes.length) {
             outputTypes[i] = value.type();
@@ -267,33 +452,74 @@ public final class InferenceContext {
         }
     }
 
+    /**
+     * The type the rule set for output {@code i}.
+     *
+     * @param i the output's position
+     * @return the type, or null when not set
+     */
     public ValueType outputType(int i) {
         return outputTypes[i];
     }
 
+    /**
+     * The known value the rule set for output {@code i}.
+     *
+     * @param i the output's position
+     * @return the value, or null when not known
+     */
     public TensorValue outputValue(int i) {
         return outputValues[i];
     }
 
+    /**
+     * The output types the rule set, one per listed output.
+     *
+     * @return a copy, with null entries where not set
+     */
     public List<ValueType> outputTypes() {
         return Arrays.asList(outputTypes.clone());
     }
 
+    /**
+     * The known output values, one per listed output.
+     *
+     * @return a copy, with null entries where not known
+     */
     public List<TensorValue> outputValues() {
         return Arrays.asList(outputValues.clone());
     }
 
-    /** Infers a sub-graph of this node (a body attribute) from the given input types. */
+    /**
+     * Infers a sub-graph of this node (a body attribute) from the given input types.
+     *
+     * @param body           the sub-graph
+     * @param bodyInputTypes one type per body input, in order
+     * @return the body's output types, in order
+     */
     public List<ValueType> inferSubgraph(Graph body, List<ValueType> bodyInputTypes) {
         return subgraphs.infer(body, bodyInputTypes);
     }
 
-    /** Like {@link #inferSubgraph}, with the output values the engine could tell (all null when it tells none). */
+    /**
+     * Like {@link #inferSubgraph}, with the output values the engine could tell (all null when it tells none).
+     *
+     * @param body           the sub-graph
+     * @param bodyInputTypes one type per body input, in order
+     * @return the body's output types and values
+     */
     public SubgraphResult inferSubgraphWithValues(Graph body, List<ValueType> bodyInputTypes) {
         return inferSubgraphWithValues(body, bodyInputTypes, List.of());
     }
 
-    /** Infers a sub-graph whose inputs have these known values (a loop body at a known iteration). */
+    /**
+     * Infers a sub-graph whose inputs have these known values (a loop body at a known iteration).
+     *
+     * @param body            the sub-graph
+     * @param bodyInputTypes  one type per body input, in order
+     * @param bodyInputValues known values of the body inputs, by position (null where unknown)
+     * @return the body's output types and values
+     */
     public SubgraphResult inferSubgraphWithValues(Graph body, List<ValueType> bodyInputTypes,
                                                   List<TensorValue> bodyInputValues) {
         if (subgraphs instanceof SubgraphValueInferrer v) {
@@ -303,15 +529,31 @@ public final class InferenceContext {
         return new SubgraphResult(types, Arrays.asList(new TensorValue[types.size()]));
     }
 
+    /**
+     * Records a note for the user (a guess made, an attribute ignored); the engine reports it with the
+     * node's results.
+     *
+     * @param message what to tell
+     */
     public void warn(String message) {
         warnings.add(message);
     }
 
+    /**
+     * The notes recorded with {@link #warn(String)}.
+     *
+     * @return them, in order
+     */
     public List<String> warnings() {
         return List.copyOf(warnings);
     }
 
-    /** An exception naming this node; throw what it returns. */
+    /**
+     * An exception naming this node; throw what it returns.
+     *
+     * @param message what is wrong, without the node's name (it is prefixed)
+     * @return the exception
+     */
     public ShapeException fail(String message) {
         return new ShapeException(node.opType() + " '" + node.name() + "': " + message);
     }

@@ -39,11 +39,23 @@ public final class ShapeInference {
     public record Options(Map<String, ValueType> inputTypes, Map<String, TensorValue> inputValues,
                           boolean ignoreDeclaredShapes, long rebatchFactor) {
 
+        /**
+         * Options with no rebatching (factor 1).
+         *
+         * @param inputTypes           types that override the graph inputs' declared types, by name
+         * @param inputValues          known values of graph inputs, by name
+         * @param ignoreDeclaredShapes never fill unknowns from declarations
+         */
         public Options(Map<String, ValueType> inputTypes, Map<String, TensorValue> inputValues,
                        boolean ignoreDeclaredShapes) {
             this(inputTypes, inputValues, ignoreDeclaredShapes, 1);
         }
 
+        /**
+         * No overrides: the graph's declared input types, no known values.
+         *
+         * @return the options
+         */
         public static Options defaults() {
             return new Options(Map.of(), Map.of(), false);
         }
@@ -61,7 +73,15 @@ public final class ShapeInference {
         this.options = options;
     }
 
-    /** Infers every value of {@code graph}; throws {@link ShapeException} for impossible shapes or cycles. */
+    /**
+     * Infers every value of {@code graph}; throws {@link ShapeException} for impossible shapes or cycles.
+     *
+     * @param graph   the graph
+     * @param opsets  opset version by domain ("" for the default domain)
+     * @param rules   finds the rule for each node
+     * @param options input overrides and flags
+     * @return the graph with every inferred type and value
+     */
     public static ShapedGraph infer(Graph graph, Map<String, Integer> opsets, ShapeRuleLookup rules, Options options) {
         ShapeInference engine = new ShapeInference(rules, opsets, options);
         Scope scope = new Scope(null);

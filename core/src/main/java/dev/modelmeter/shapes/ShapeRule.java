@@ -7,5 +7,10 @@ package dev.modelmeter.shapes;
  */
 @FunctionalInterface
 public interface ShapeRule {
+    /**
+     * Sets the node's output types (and values, where small and known) on {@code ctx}.
+     *
+     * @param ctx the node's inputs and attributes, and where its outputs go
+     */
     void infer(InferenceContext ctx);
 }

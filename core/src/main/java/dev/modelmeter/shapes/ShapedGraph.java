@@ -17,22 +17,48 @@ import java.util.Map;
 public record ShapedGraph(Graph graph, Map<String, Integer> opsets, List<Node> order, Map<String, ValueType> types,
                           Map<String, TensorValue> values, Map<String, Integer> unknownOps, List<String> warnings) {
 
+    /**
+     * Copies the lists and maps that the engine may still hold.
+     *
+     * @param graph      the graph inferred
+     * @param opsets     opset version by domain
+     * @param order      the main graph's nodes in execution order
+     * @param types      every inferred value type, by value name
+     * @param values     known small values, by value name
+     * @param unknownOps count of nodes by operator that no rule covers
+     * @param warnings   notes from the rules and the engine
+     */
     public ShapedGraph {
         order = List.copyOf(order);
         unknownOps = Map.copyOf(unknownOps);
         warnings = List.copyOf(warnings);
     }
 
-    /** The type of a value, or null when unknown or absent. */
+    /**
+     * The type of a value, or null when unknown or absent.
+     *
+     * @param name the value's name
+     * @return the type
+     */
     public ValueType type(String name) {
         return types.get(name);
     }
 
-    /** The tensor type of a value, or null when unknown or not a tensor. */
+    /**
+     * The tensor type of a value, or null when unknown or not a tensor.
+     *
+     * @param name the value's name
+     * @return the tensor type
+     */
     public TensorType tensor(String name) {
         return types.get(name) instanceof TensorType t ? t : null;
     }
 
+    /**
+     * Whether some node's operator had no rule, so that some types (and figures built on them) are unknown.
+     *
+     * @return whether {@code unknownOps} is non-empty
+     */
     public boolean isPartial() {
         return !unknownOps.isEmpty();
     }

@@ -15,7 +15,14 @@ public final class Shapes {
     private Shapes() {
     }
 
-    /** Numpy-style multidirectional broadcast; fails on two known sizes that differ and neither is 1. */
+    /**
+     * Numpy-style multidirectional broadcast; fails on two known sizes that differ and neither is 1.
+     *
+     * @param ctx the node (for the error)
+     * @param a   one shape
+     * @param b   the other
+     * @return the broadcast shape
+     */
     public static Shape broadcast(InferenceContext ctx, Shape a, Shape b) {
         int rank = Math.max(a.rank(), b.rank());
         List<Dim> out = new ArrayList<>(rank);
@@ -29,7 +36,13 @@ public final class Shapes {
         return new Shape(out);
     }
 
-    /** Broadcasts any number of shapes. */
+    /**
+     * Broadcasts any number of shapes.
+     *
+     * @param ctx    the node (for the error)
+     * @param shapes at least one shape
+     * @return the broadcast shape
+     */
     public static Shape broadcast(InferenceContext ctx, List<Shape> shapes) {
         Shape acc = shapes.get(0);
         for (int i = 1; i < shapes.size(); i++) {
@@ -68,7 +81,14 @@ public final class Shapes {
         return Dim.unknown();
     }
 
-    /** Maps a possibly negative axis into [0, rank); fails when out of range. */
+    /**
+     * Maps a possibly negative axis into [0, rank); fails when out of range.
+     *
+     * @param ctx  the node (for the error)
+     * @param axis the axis, from {@code -rank} to {@code rank - 1}
+     * @param rank the rank
+     * @return the axis in [0, rank)
+     */
     public static int axis(InferenceContext ctx, long axis, int rank) {
         long a = axis < 0 ? axis + rank : axis;
         if (a < 0 || a >= rank) {
@@ -77,7 +97,14 @@ public final class Shapes {
         return (int) a;
     }
 
-    /** Product of dims [from, to): known when all are known, else unknown (or the symbol when it is the only factor > 1). */
+    /**
+     * Product of dims [from, to): known when all are known, else unknown (or the symbol when it is the only factor > 1).
+     *
+     * @param shape the shape
+     * @param from  first axis, included
+     * @param to    last axis, excluded
+     * @return the product
+     */
     public static Dim product(Shape shape, int from, int to) {
         long known = 1;
         Dim symbolic = null;
@@ -106,6 +133,15 @@ public final class Shapes {
     /**
      * Output size of a convolution or pooling window along one axis:
      * {@code floor((in + padBegin + padEnd - dilation*(kernel-1) - 1) / stride) + 1}, or with ceil.
+     *
+     * @param in        input size
+     * @param kernel    kernel size
+     * @param stride    stride
+     * @param padBegin  padding before
+     * @param padEnd    padding after
+     * @param dilation  dilation
+     * @param ceilMode  round up instead of down
+     * @return the output size, or -1 when the window is larger than the padded input
      */
     public static long windowOutput(long in, long kernel, long stride, long padBegin, long padEnd, long dilation,
                                     boolean ceilMode) {
@@ -130,6 +166,12 @@ public final class Shapes {
      * attributes (ONNX defaults: 1, 1, 0, NOTSET). {@code kernel} may hold unknown dims; an unknown
      * input size or kernel size gives an unknown output size. SAME_UPPER/SAME_LOWER give
      * {@code ceil(in / stride)}, VALID pads nothing, NOTSET uses {@code pads}.
+     *
+     * @param ctx      the node (its attributes, and for errors)
+     * @param x        the input shape: batch, channels, then spatial axes
+     * @param kernel   the kernel's spatial sizes
+     * @param ceilMode round up instead of down (pooling's {@code ceil_mode})
+     * @return one size per spatial axis
      */
     public static List<Dim> windowOutputs(InferenceContext ctx, Shape x, List<Dim> kernel, boolean ceilMode) {
         int n = x.rank() - 2;
@@ -170,7 +212,15 @@ public final class Shapes {
         return out;
     }
 
-    /** A list attribute of exactly {@code n} ints, or {@code n} copies of {@code fill} when absent. */
+    /**
+     * A list attribute of exactly {@code n} ints, or {@code n} copies of {@code fill} when absent.
+     *
+     * @param ctx  the node
+     * @param name the attribute name
+     * @param n    how many ints it must have
+     * @param fill the value of each when absent
+     * @return the ints
+     */
     public static long[] attrOrFill(InferenceContext ctx, String name, int n, long fill) {
         long[] v = ctx.intsAttr(name);
         if (v == null || v.length == 0) {
@@ -188,6 +238,11 @@ public final class Shapes {
      * Output shape of numpy-style {@code matmul(a, b)}: a 1-D operand is promoted to a matrix (a row for
      * {@code a}, a column for {@code b}) and that dim is dropped from the result; the batch dims
      * broadcast. Fails when the two known contraction sizes differ.
+     *
+     * @param ctx the node (for the error)
+     * @param a   the left operand's shape
+     * @param b   the right operand's shape
+     * @return the result's shape
      */
     public static Shape matmul(InferenceContext ctx, Shape a, Shape b) {
         if (a.rank() == 0 || b.rank() == 0) {

@@ -6,6 +6,11 @@ package dev.modelmeter.shapes;
  * of reporting an error: the result is partial, not wrong.
  */
 public class UnknownInputException extends ShapeException {
+    /**
+     * An exception with this message.
+     *
+     * @param message names the node and the input whose type is unknown
+     */
     public UnknownInputException(String message) {
         super(message);
     }

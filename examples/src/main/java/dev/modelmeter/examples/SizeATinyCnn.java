@@ -33,7 +33,11 @@ public final class SizeATinyCnn {
     private SizeATinyCnn() {
     }
 
-    /** Builds a small CIFAR-sized CNN: conv-bn-relu-pool twice, then a linear classifier. */
+    /**
+     * Builds a small CIFAR-sized CNN: conv-bn-relu-pool twice, then a linear classifier.
+     *
+     * @return the model, its batch the symbol {@code batch}
+     */
     public static Model tinyCnn() {
         Network net = new Network("tiny-cnn");
         Tensor x = net.input("input", DType.FLOAT, Network.shape("batch", 3, 32, 32));
@@ -45,6 +49,11 @@ public final class SizeATinyCnn {
         return net.build();
     }
 
+    /**
+     * Prints the summary table, the training step's memory at batch 64, and the JSON report's size.
+     *
+     * @param args ignored
+     */
     public static void main(String[] args) {
         Model model = tinyCnn();
         ModelSummary summary = Analyzer.standard().summarize(model, AnalysisOptions.defaults().withBatch(64),

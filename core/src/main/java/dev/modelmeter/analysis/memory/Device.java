@@ -28,7 +28,9 @@ import java.util.Map;
 public record Device(String name, long memoryBytes, long contextBytes, long workspaceBytes, long reserveBytes,
                      String source) {
 
+    /** One mebibyte (2^20 bytes). */
     public static final long MIB = 1024L * 1024;
+    /** One gibibyte (2^30 bytes). */
     public static final long GIB = 1024L * MIB;
     /**
      * CUDA context with PyTorch's kernels loaded lazily (CUDA ≥ 11.7, PyTorch's default): users see
@@ -63,12 +65,21 @@ public record Device(String name, long memoryBytes, long contextBytes, long work
                 source));
     }
 
-    /** The built-in GPUs, by name. */
+    /**
+     * The built-in GPUs, by name.
+     *
+     * @return an unmodifiable map, in catalogue order
+     */
     public static Map<String, Device> catalogue() {
         return java.util.Collections.unmodifiableMap(CATALOGUE);
     }
 
-    /** A catalogue GPU by name (case-insensitive), or a {@link ModelMeterException} listing the known ones. */
+    /**
+     * A catalogue GPU by name (case-insensitive), or a {@link ModelMeterException} listing the known ones.
+     *
+     * @param name a catalogue name such as {@code a100-80gb}
+     * @return the device
+     */
     public static Device named(String name) {
         Device d = CATALOGUE.get(name.toLowerCase(Locale.ROOT));
         if (d == null) {
@@ -78,26 +89,52 @@ public record Device(String name, long memoryBytes, long contextBytes, long work
         return d;
     }
 
-    /** A GPU of {@code memoryBytes} with the default context and workspace estimates. */
+    /**
+     * A GPU of {@code memoryBytes} with the default context and workspace estimates.
+     *
+     * @param memoryBytes total device memory
+     * @return the device, named "custom"
+     */
     public static Device ofMemory(long memoryBytes) {
         return new Device("custom", memoryBytes, CUDA_CONTEXT_BYTES, 8 * MIB + 8 * 16 * 1024 + CUDNN_WORKSPACE_BYTES,
                 0, "given by the user");
     }
 
+    /**
+     * This device with memory kept free for other uses.
+     *
+     * @param bytes the reserve
+     * @return a copy with that reserve
+     */
     public Device withReserve(long bytes) {
         return new Device(name, memoryBytes, contextBytes, workspaceBytes, bytes, source);
     }
 
+    /**
+     * This device with another CUDA context estimate (what nvidia-smi shows before the first tensor).
+     *
+     * @param bytes the context's size
+     * @return a copy with that context
+     */
     public Device withContext(long bytes) {
         return new Device(name, memoryBytes, bytes, workspaceBytes, reserveBytes, source);
     }
 
-    /** What tensors may use: memory less context, workspaces and the reserve. */
+    /**
+     * What tensors may use: memory less context, workspaces and the reserve.
+     *
+     * @return the budget in bytes (negative when the fixed costs exceed the memory)
+     */
     public long budgetBytes() {
         return memoryBytes - contextBytes - workspaceBytes - reserveBytes;
     }
 
-    /** Bytes the caching allocator takes for a tensor of {@code bytes}: 512-byte blocks, 2 MiB above 1 MiB. */
+    /**
+     * Bytes the caching allocator takes for a tensor of {@code bytes}: 512-byte blocks, 2 MiB above 1 MiB.
+     *
+     * @param bytes the tensor's size
+     * @return the bytes taken, 0 for an empty tensor
+     */
     public static long blockBytes(long bytes) {
         if (bytes <= 0) {
             return 0;
@@ -112,6 +149,11 @@ public record Device(String name, long memoryBytes, long contextBytes, long work
      * The device peak of training with {@code setup} (its backend forced to CUDA): the step simulation
      * with allocator rounding, plus context and workspaces. {@code memory --gpu} and the fit solver both
      * call this, so they agree by construction.
+     *
+     * @param planner plans the step
+     * @param shaped  the graph, bound to the step's batch
+     * @param setup   the step
+     * @return the device figure
      */
     public DeviceMemory training(MemoryPlanner planner, ShapedGraph shaped, TrainingSetup setup) {
         TrainingSetup cuda = setup.withBackend(AutogradContext.Backend.CUDA);
@@ -120,7 +162,14 @@ public record Device(String name, long memoryBytes, long contextBytes, long work
         return memory(raw.peakBytes(), rounded.peakBytes());
     }
 
-    /** The device peak of an inference forward: weights and buffers plus the activation peak, rounded. */
+    /**
+     * The device peak of an inference forward: weights and buffers plus the activation peak, rounded.
+     *
+     * @param planner plans the forward
+     * @param shaped  the graph, bound to the batch
+     * @param setup   the settings the forward runs with (its optimizer plays no part)
+     * @return the device figure
+     */
     public DeviceMemory inference(MemoryPlanner planner, ShapedGraph shaped, TrainingSetup setup) {
         TrainingSetup cuda = setup.withBackend(AutogradContext.Backend.CUDA);
         MemoryPlan raw = planner.plan(shaped, cuda);
@@ -143,6 +192,11 @@ public record Device(String name, long memoryBytes, long contextBytes, long work
      */
     public record DeviceMemory(Device device, long graphPeakBytes, long allocatorPeakBytes, long contextBytes,
                                long workspaceBytes, long reserveBytes, long totalBytes, boolean fits) {
+        /**
+         * What is left free on the device beyond the reserve (negative when it does not fit).
+         *
+         * @return the headroom in bytes
+         */
         public long headroomBytes() {
             return device.memoryBytes() - reserveBytes - totalBytes;
         }

@@ -16,7 +16,12 @@ public final class ExportCheck {
     private ExportCheck() {
     }
 
-    /** A warning when {@code shaped} looks like an eval export of a network, else nothing. */
+    /**
+     * A warning when {@code shaped} looks like an eval export of a network, else nothing.
+     *
+     * @param shaped the graph
+     * @return at most one warning
+     */
     public static List<String> trainingWarnings(ShapedGraph shaped) {
         boolean network = false;
         boolean dropout = false;

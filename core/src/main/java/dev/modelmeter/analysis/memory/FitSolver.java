@@ -20,6 +20,11 @@ public final class FitSolver {
 
     private final MemoryPlanner planner;
 
+    /**
+     * A solver probing with this planner.
+     *
+     * @param planner plans each probe's step
+     */
     public FitSolver(MemoryPlanner planner) {
         this.planner = planner;
     }
@@ -38,6 +43,8 @@ public final class FitSolver {
     /**
      * @param shapedForBatch the model's graph bound to a batch size (the caller's shape inference)
      * @param setup          the step; its batch is replaced by each probe's
+     * @param device         the device to fit
+     * @return the largest batch that fits, with the probes made
      */
     public Fit solve(IntFunction<ShapedGraph> shapedForBatch, TrainingSetup setup, Device device) {
         List<Probe> table = new ArrayList<>();

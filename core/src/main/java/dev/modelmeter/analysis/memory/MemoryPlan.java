@@ -24,6 +24,22 @@ public record MemoryPlan(TrainingSetup setup, StaticBytes statics, StepPeak firs
                          Map<String, Long> savedByNode, InferencePeak inference, boolean approximate,
                          List<String> warnings, List<TimePoint> timeline) {
 
+    /**
+     * Copies the maps and lists.
+     *
+     * @param setup         the step planned
+     * @param statics       what lives for the whole step
+     * @param firstStep     the first step's peak
+     * @param steadyStep    the second step's peak
+     * @param savedBytes    bytes saved for backward in one forward
+     * @param savedByModule saved bytes by module
+     * @param savedByDType  saved bytes by element type
+     * @param savedByNode   saved bytes by node
+     * @param inference     the eval forward's peak
+     * @param approximate   whether some operator's saved tensors are not modelled
+     * @param warnings      notes for the user
+     * @param timeline      live bytes after each event
+     */
     public MemoryPlan {
         savedByModule = Map.copyOf(savedByModule);
         savedByDType = Map.copyOf(savedByDType);
@@ -32,13 +48,28 @@ public record MemoryPlan(TrainingSetup setup, StaticBytes statics, StepPeak firs
         timeline = List.copyOf(timeline);
     }
 
-    /** The larger of the two step peaks: what training needs. */
+    /**
+     * The larger of the two step peaks: what training needs.
+     *
+     * @return the peak in bytes
+     */
     public long peakBytes() {
         return Math.max(firstStep.peakBytes(), steadyStep.peakBytes());
     }
 
     /** Phases of a training step, as PyTorch's loop runs them. */
-    public enum Phase { ZERO_GRAD, FORWARD, BACKWARD, OPTIMIZER_STEP, INFERENCE }
+    public enum Phase {
+        /** {@code optimizer.zero_grad()}: gradients from the last step are freed. */
+        ZERO_GRAD,
+        /** The model's forward and the loss. */
+        FORWARD,
+        /** {@code loss.backward()}: saved tensors are freed as gradients are made. */
+        BACKWARD,
+        /** {@code optimizer.step()}: state is updated (and created on the first step). */
+        OPTIMIZER_STEP,
+        /** The eval forward under no_grad. */
+        INFERENCE
+    }
 
     /** What lives for the whole step. */
     public record StaticBytes(long params, long trainableParams, long buffers, long inputs, long target) {
@@ -51,6 +82,11 @@ public record MemoryPlan(TrainingSetup setup, StaticBytes statics, StepPeak firs
      */
     public record Breakdown(long weights, long buffers, long inputs, long gradients, long optimizerState,
                             long savedActivations, long transients) {
+        /**
+         * The sum of all kinds: the live bytes at the peak.
+         *
+         * @return the total in bytes
+         */
         public long total() {
             return weights + buffers + inputs + gradients + optimizerState + savedActivations + transients;
         }
@@ -59,6 +95,18 @@ public record MemoryPlan(TrainingSetup setup, StaticBytes statics, StepPeak firs
     /** The peak of one step: where (node label, its module scope, the phase) and what was live. */
     public record StepPeak(long peakBytes, Phase phase, String at, String scope, Breakdown breakdown,
                            Map<Phase, Long> peakByPhase, long liveAtStart, long liveAtEnd) {
+        /**
+         * Copies the map.
+         *
+         * @param peakBytes   live bytes at the peak
+         * @param phase       the phase the peak falls in
+         * @param at          the node (or step event) at the peak
+         * @param scope       that node's module scope
+         * @param breakdown   what was live at the peak, by kind
+         * @param peakByPhase the highest live bytes within each phase
+         * @param liveAtStart live bytes when the step began
+         * @param liveAtEnd   live bytes when the step ended
+         */
         public StepPeak {
             peakByPhase = Map.copyOf(peakByPhase);
         }
@@ -70,7 +118,11 @@ public record MemoryPlan(TrainingSetup setup, StaticBytes statics, StepPeak firs
      */
     public record InferencePeak(long peakBeyondWeightsBytes, long inputBytes, long outputBytes, String at,
                                 String scope) {
-        /** Activations alone: the peak minus the inputs. */
+        /**
+         * Activations alone: the peak minus the inputs.
+         *
+         * @return the bytes
+         */
         public long activationPeakBytes() {
             return peakBeyondWeightsBytes - inputBytes;
         }

@@ -31,15 +31,31 @@ public final class MemoryPlanner {
 
     private final OpRegistry registry;
 
+    /**
+     * A planner that finds each node's autograd rule and input roles in {@code registry}.
+     *
+     * @param registry the operators
+     */
     public MemoryPlanner(OpRegistry registry) {
         this.registry = registry;
     }
 
+    /**
+     * A planner over the built-in operators.
+     *
+     * @return the planner
+     */
     public static MemoryPlanner standard() {
         return new MemoryPlanner(OpRegistry.standard());
     }
 
-    /** Training (two steps) and inference figures for {@code setup}: bytes of live tensors. */
+    /**
+     * Training (two steps) and inference figures for {@code setup}: bytes of live tensors.
+     *
+     * @param shaped the graph, every type concrete
+     * @param setup  the step
+     * @return the plan
+     */
     public MemoryPlan plan(ShapedGraph shaped, TrainingSetup setup) {
         return plan(shaped, setup, LongUnaryOperator.identity());
     }
@@ -47,6 +63,11 @@ public final class MemoryPlanner {
     /**
      * The same simulation where every tensor takes {@code block.applyAsLong(bytes)} from the allocator
      * (see {@link Device#blockBytes}): the device-facing figure.
+     *
+     * @param shaped the graph, every type concrete
+     * @param setup  the step
+     * @param block  the bytes the allocator takes for a tensor of the given bytes
+     * @return the plan
      */
     public MemoryPlan plan(ShapedGraph shaped, TrainingSetup setup, LongUnaryOperator block) {
         PlanGraph g = new PlanGraph(shaped, setup, registry, true);
@@ -67,12 +88,23 @@ public final class MemoryPlanner {
      * Eval forward under {@code torch.no_grad()}: each tensor is freed as soon as its last consumer ran;
      * the inputs live throughout (the caller holds them); Dropout is the identity; in-place ReLU and views
      * allocate nothing. The peak is reported beyond parameters and buffers, inputs included.
+     *
+     * @param shaped the graph, every type concrete
+     * @param setup  the settings the forward runs with (its optimizer plays no part)
+     * @return the inference peak
      */
     public InferencePeak inference(ShapedGraph shaped, TrainingSetup setup) {
         return inference(shaped, setup, LongUnaryOperator.identity());
     }
 
-    /** Inference with allocator rounding (see {@link #plan(ShapedGraph, TrainingSetup, LongUnaryOperator)}). */
+    /**
+     * Inference with allocator rounding (see {@link #plan(ShapedGraph, TrainingSetup, LongUnaryOperator)}).
+     *
+     * @param shaped the graph, every type concrete
+     * @param setup  the settings the forward runs with (its optimizer plays no part)
+     * @param block  the bytes the allocator takes for a tensor of the given bytes
+     * @return the inference peak
+     */
     public InferencePeak inference(ShapedGraph shaped, TrainingSetup setup, LongUnaryOperator block) {
         PlanGraph g = new PlanGraph(shaped, setup, registry, false);
         Set<String> outputSet = new HashSet<>(g.outputs);

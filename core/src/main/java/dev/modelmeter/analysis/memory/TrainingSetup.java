@@ -37,7 +37,20 @@ public record TrainingSetup(int batch, Precision precision, Optimizer optimizer,
     }
 
     /** PyTorch optimizers with their default arguments (SGD momentum 0.9 for SGD_MOMENTUM). */
-    public enum Optimizer { SGD, SGD_MOMENTUM, ADAM, ADAMW, ADAGRAD, RMSPROP }
+    public enum Optimizer {
+        /** Plain SGD: no state. */
+        SGD,
+        /** SGD with momentum: one momentum buffer per parameter. */
+        SGD_MOMENTUM,
+        /** Adam: two moment tensors per parameter. */
+        ADAM,
+        /** AdamW (the default): two moment tensors per parameter. */
+        ADAMW,
+        /** Adagrad: one running sum of squares per parameter. */
+        ADAGRAD,
+        /** RMSprop: one running average of squares per parameter. */
+        RMSPROP
+    }
 
     /** How {@code scaled_dot_product_attention} runs. */
     public enum AttentionMode {
@@ -57,6 +70,19 @@ public record TrainingSetup(int batch, Precision precision, Optimizer optimizer,
         SUM
     }
 
+    /**
+     * Checks the batch and regexes; null settings take their defaults (fp32, AdamW, CUDA, fused attention, AUTO loss).
+     *
+     * @param batch            the batch size
+     * @param precision        number formats
+     * @param optimizer        the optimizer
+     * @param freeze           regex of frozen parameter names, or null
+     * @param checkpoint       regex of checkpointed module scopes, or null
+     * @param backend          whose kernels run the step
+     * @param attention        how attention runs
+     * @param loss             the loss after the model
+     * @param attentionDropout whether attention applies dropout, or null to decide from the graph
+     */
     public TrainingSetup {
         if (batch < 1) {
             throw new ModelMeterException("batch must be at least 1, got " + batch);
@@ -70,40 +96,93 @@ public record TrainingSetup(int batch, Precision precision, Optimizer optimizer,
         loss = loss == null ? Loss.AUTO : loss;
     }
 
-    /** fp32, AdamW, nothing frozen, CUDA kernels, fused attention. */
+    /**
+     * fp32, AdamW, nothing frozen, CUDA kernels, fused attention.
+     *
+     * @param batch the batch size
+     * @return the setup
+     */
     public static TrainingSetup defaults(int batch) {
         return new TrainingSetup(batch, Precision.FP32, Optimizer.ADAMW, null, null,
                 AutogradContext.Backend.CUDA, AttentionMode.FUSED, Loss.AUTO, null);
     }
 
+    /**
+     * This setup with another optimizer.
+     *
+     * @param o the optimizer
+     * @return a copy
+     */
     public TrainingSetup withOptimizer(Optimizer o) {
         return new TrainingSetup(batch, precision, o, freeze, checkpoint, backend, attention, loss, attentionDropout);
     }
 
+    /**
+     * This setup with another precision.
+     *
+     * @param p the precision
+     * @return a copy
+     */
     public TrainingSetup withPrecision(Precision p) {
         return new TrainingSetup(batch, p, optimizer, freeze, checkpoint, backend, attention, loss, attentionDropout);
     }
 
+    /**
+     * This setup with other kernels (the device figures force CUDA).
+     *
+     * @param b the backend
+     * @return a copy
+     */
     public TrainingSetup withBackend(AutogradContext.Backend b) {
         return new TrainingSetup(batch, precision, optimizer, freeze, checkpoint, b, attention, loss, attentionDropout);
     }
 
+    /**
+     * This setup with another batch (the fit solver's probes).
+     *
+     * @param b the batch size
+     * @return a copy
+     */
     public TrainingSetup withBatch(int b) {
         return new TrainingSetup(b, precision, optimizer, freeze, checkpoint, backend, attention, loss, attentionDropout);
     }
 
+    /**
+     * This setup with other parameters frozen.
+     *
+     * @param regex whole-name regex over parameter names, or null for none
+     * @return a copy
+     */
     public TrainingSetup withFreeze(String regex) {
         return new TrainingSetup(batch, precision, optimizer, regex, checkpoint, backend, attention, loss, attentionDropout);
     }
 
+    /**
+     * This setup with other modules checkpointed.
+     *
+     * @param regex whole-scope regex over module scopes, or null for none
+     * @return a copy
+     */
     public TrainingSetup withCheckpoint(String regex) {
         return new TrainingSetup(batch, precision, optimizer, freeze, regex, backend, attention, loss, attentionDropout);
     }
 
+    /**
+     * This setup with attention run another way.
+     *
+     * @param a the attention mode
+     * @return a copy
+     */
     public TrainingSetup withAttention(AttentionMode a) {
         return new TrainingSetup(batch, precision, optimizer, freeze, checkpoint, backend, a, loss, attentionDropout);
     }
 
+    /**
+     * This setup with another loss.
+     *
+     * @param l the loss
+     * @return a copy
+     */
     public TrainingSetup withLoss(Loss l) {
         return new TrainingSetup(batch, precision, optimizer, freeze, checkpoint, backend, attention, l, attentionDropout);
     }
