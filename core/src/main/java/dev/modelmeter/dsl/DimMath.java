@@ -19,53 +19,18 @@ final class DimMath {
     private DimMath() {
     }
 
-    /** Numpy broadcast of two shapes; a mismatch of two known sizes is a user error. */
+    /** Numpy broadcast of two shapes (the shape engine's rule); a mismatch of two known sizes is a user error. */
     static Shape broadcast(Shape a, Shape b) {
-        int rank = Math.max(a.rank(), b.rank());
-        List<Dim> out = new ArrayList<>(rank);
-        for (int i = 0; i < rank; i++) {
-            int ia = i - (rank - a.rank());
-            int ib = i - (rank - b.rank());
-            Dim da = ia >= 0 ? a.dim(ia) : Dim.of(1);
-            Dim db = ib >= 0 ? b.dim(ib) : Dim.of(1);
-            out.add(broadcast(da, db, a, b));
-        }
-        return new Shape(out);
+        return Shapes.broadcast(a, b, message -> new ModelMeterException("cannot broadcast shapes " + a + " and "
+                + b + ": " + message));
     }
 
-    private static Dim broadcast(Dim da, Dim db, Shape a, Shape b) {
-        if (isOne(da)) {
-            return db;
-        }
-        if (isOne(db) || da.equals(db)) {
-            return da;
-        }
-        if (da.isKnown() && db.isKnown()) {
-            throw new ModelMeterException("cannot broadcast shapes " + a + " and " + b);
-        }
-        return da.isKnown() ? da : db.isKnown() ? db : Dim.unknown();
-    }
-
-    private static boolean isOne(Dim d) {
-        return d.isKnown() && d.value() == 1;
-    }
-
-    /** Matrix product shape with numpy batch broadcasting (both operands of rank ≥ 2). */
+    /** Matrix product shape with numpy batch broadcasting (both operands of rank ≥ 2), the shape engine's rule. */
     static Shape matmul(Shape a, Shape b) {
         if (a.rank() < 2 || b.rank() < 2) {
             throw new ModelMeterException("matmul needs operands of rank 2 or more, got " + a + " and " + b);
         }
-        Dim k1 = a.dim(a.rank() - 1);
-        Dim k2 = b.dim(b.rank() - 2);
-        if (k1.isKnown() && k2.isKnown() && k1.value() != k2.value()) {
-            throw new ModelMeterException("matmul of " + a + " and " + b + ": inner sizes differ");
-        }
-        Shape batch = broadcast(new Shape(a.dims().subList(0, a.rank() - 2)),
-                new Shape(b.dims().subList(0, b.rank() - 2)));
-        List<Dim> out = new ArrayList<>(batch.dims());
-        out.add(a.dim(a.rank() - 2));
-        out.add(b.dim(b.rank() - 1));
-        return new Shape(out);
+        return Shapes.matmul(a, b, message -> new ModelMeterException("matmul of " + a + " and " + b + ": " + message));
     }
 
     /** Product of dims [from, to), as the shape engine computes it. */

@@ -5,6 +5,7 @@ import dev.modelmeter.graph.Shape;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The small vocabulary of shape arithmetic that operator rules share: broadcasting, axis
@@ -24,6 +25,18 @@ public final class Shapes {
      * @return the broadcast shape
      */
     public static Shape broadcast(InferenceContext ctx, Shape a, Shape b) {
+        return broadcast(a, b, ctx::fail);
+    }
+
+    /**
+     * The same broadcast for callers without a node (the DSL while it builds).
+     *
+     * @param a    one shape
+     * @param b    the other
+     * @param fail makes the exception for a mismatch from its message
+     * @return the broadcast shape
+     */
+    public static Shape broadcast(Shape a, Shape b, Function<String, ? extends RuntimeException> fail) {
         int rank = Math.max(a.rank(), b.rank());
         List<Dim> out = new ArrayList<>(rank);
         for (int i = 0; i < rank; i++) {
@@ -31,7 +44,7 @@ public final class Shapes {
             int ib = i - (rank - b.rank());
             Dim da = ia >= 0 ? a.dim(ia) : Dim.of(1);
             Dim db = ib >= 0 ? b.dim(ib) : Dim.of(1);
-            out.add(broadcastDim(ctx, da, db));
+            out.add(broadcastDim(fail, da, db));
         }
         return new Shape(out);
     }
@@ -51,7 +64,7 @@ public final class Shapes {
         return acc;
     }
 
-    private static Dim broadcastDim(InferenceContext ctx, Dim a, Dim b) {
+    private static Dim broadcastDim(Function<String, ? extends RuntimeException> fail, Dim a, Dim b) {
         if (a.isKnown() && b.isKnown()) {
             long x = a.value();
             long y = b.value();
@@ -61,7 +74,7 @@ public final class Shapes {
             if (x == 1) {
                 return b;
             }
-            throw ctx.fail("cannot broadcast " + x + " with " + y);
+            throw fail.apply("cannot broadcast " + x + " with " + y);
         }
         if (a.isKnown() && a.value() == 1) {
             return b;
@@ -245,17 +258,29 @@ public final class Shapes {
      * @return the result's shape
      */
     public static Shape matmul(InferenceContext ctx, Shape a, Shape b) {
+        return matmul(a, b, ctx::fail);
+    }
+
+    /**
+     * The same matmul shape for callers without a node (the DSL while it builds).
+     *
+     * @param a    the left operand's shape
+     * @param b    the right operand's shape
+     * @param fail makes the exception for impossible operands from its message
+     * @return the product's shape
+     */
+    public static Shape matmul(Shape a, Shape b, Function<String, ? extends RuntimeException> fail) {
         if (a.rank() == 0 || b.rank() == 0) {
-            throw ctx.fail("matmul operands must have rank >= 1, got " + a + " and " + b);
+            throw fail.apply("matmul operands must have rank >= 1, got " + a + " and " + b);
         }
         Dim ka = a.dim(a.rank() - 1);
         Dim kb = b.rank() == 1 ? b.dim(0) : b.dim(b.rank() - 2);
         if (ka.isKnown() && kb.isKnown() && ka.value() != kb.value()) {
-            throw ctx.fail("matmul contraction sizes differ: " + a + " and " + b);
+            throw fail.apply("matmul contraction sizes differ: " + a + " and " + b);
         }
         Shape batchA = new Shape(a.dims().subList(0, Math.max(0, a.rank() - 2)));
         Shape batchB = new Shape(b.dims().subList(0, Math.max(0, b.rank() - 2)));
-        List<Dim> out = new ArrayList<>(broadcast(ctx, batchA, batchB).dims());
+        List<Dim> out = new ArrayList<>(broadcast(batchA, batchB, fail).dims());
         if (a.rank() >= 2) {
             out.add(a.dim(a.rank() - 2));
         }
