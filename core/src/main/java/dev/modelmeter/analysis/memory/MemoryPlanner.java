@@ -27,8 +27,6 @@ import java.util.function.LongUnaryOperator;
  */
 public final class MemoryPlanner {
 
-    private static final boolean TRACE = Boolean.getBoolean("modelmeter.memory.trace");
-
     private final OpRegistry registry;
 
     /**
@@ -168,15 +166,6 @@ public final class MemoryPlanner {
                 peak = live + copies;
                 at = n.name();
                 scope = n.scope();
-                if (TRACE) {
-                    StringBuilder sb = new StringBuilder("TRACE inference peak " + peak + " at " + at + ":");
-                    storeOf.forEach((v, st) -> {
-                        if (liveStores.containsKey(st) && st[0] > 100_000) {
-                            sb.append("\n   ").append(v).append(' ').append(st[0]).append(" refs ").append(st[1]);
-                        }
-                    });
-                    System.out.println(sb);
-                }
             }
             for (String in : new LinkedHashSet<>(n.inputs())) {
                 long[] s = in.isEmpty() ? null : storeOf.get(in);
