@@ -185,62 +185,46 @@ final class TensorProtoReader {
     }
 
     private void readFloats(ProtoInput in, int tag) throws IOException {
-        if (ProtoInput.wireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-            int length = in.readLength();
-            long start = in.position();
-            if (!skipIfLarge(in, length)) {
-                int token = in.pushLimit(length);
-                while (!in.atEnd()) {
-                    addValue(Float.intBitsToFloat(in.readFixed32()));
-                }
-                in.popLimit(token);
-            }
-            notePayload(start, in.position());
-        } else {
-            in.expect(tag, WireFormat.WIRETYPE_FIXED32, "TensorProto.float_data");
-            long start = in.position();
-            addValue(Float.intBitsToFloat(in.readFixed32()));
-            notePayload(start, in.position());
-        }
+        readRepeated(in, tag, WireFormat.WIRETYPE_FIXED32, "TensorProto.float_data",
+                () -> Float.intBitsToFloat(in.readFixed32()));
     }
 
     private void readDoubles(ProtoInput in, int tag) throws IOException {
-        if (ProtoInput.wireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-            int length = in.readLength();
-            long start = in.position();
-            if (!skipIfLarge(in, length)) {
-                int token = in.pushLimit(length);
-                while (!in.atEnd()) {
-                    addValue(Double.longBitsToDouble(in.readFixed64()));
-                }
-                in.popLimit(token);
-            }
-            notePayload(start, in.position());
-        } else {
-            in.expect(tag, WireFormat.WIRETYPE_FIXED64, "TensorProto.double_data");
-            long start = in.position();
-            addValue(Double.longBitsToDouble(in.readFixed64()));
-            notePayload(start, in.position());
-        }
+        readRepeated(in, tag, WireFormat.WIRETYPE_FIXED64, "TensorProto.double_data",
+                () -> Double.longBitsToDouble(in.readFixed64()));
     }
 
     private void readVarintValues(ProtoInput in, int tag, String what, Kind kind) throws IOException {
         typedIsInt32 |= kind == Kind.INT32;
+        readRepeated(in, tag, WireFormat.WIRETYPE_VARINT, what, () -> varintValue(in.readVarint(), kind));
+    }
+
+    /** Reads one element of a repeated numeric field. */
+    private interface Element {
+        double read() throws IOException;
+    }
+
+    /**
+     * A repeated numeric field, packed (one length-delimited run, skipped whole when over the cap) or
+     * not (one element per tag); its position is noted as the payload's.
+     */
+    private void readRepeated(ProtoInput in, int tag, int elementWireType, String what, Element element)
+            throws IOException {
         if (ProtoInput.wireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
             int length = in.readLength();
             long start = in.position();
             if (!skipIfLarge(in, length)) {
                 int token = in.pushLimit(length);
                 while (!in.atEnd()) {
-                    addValue(varintValue(in.readVarint(), kind));
+                    addValue(element.read());
                 }
                 in.popLimit(token);
             }
             notePayload(start, in.position());
         } else {
-            in.expect(tag, WireFormat.WIRETYPE_VARINT, what);
+            in.expect(tag, elementWireType, what);
             long start = in.position();
-            addValue(varintValue(in.readVarint(), kind));
+            addValue(element.read());
             notePayload(start, in.position());
         }
     }
