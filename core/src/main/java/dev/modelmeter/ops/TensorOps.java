@@ -317,11 +317,17 @@ public final class TensorOps implements OpFamily {
                 out.add(s.dim(i));
             }
         }
-        Shape shape = new Shape(out);
+        outputReshaped(ctx, in, new Shape(out));
+    }
+
+    /**
+     * Squeeze/Unsqueeze's output: the same elements under {@code shape}, its value or symbolic shape
+     * vector carried along (a shape entry changing between a scalar and [1]).
+     */
+    private static void outputReshaped(InferenceContext ctx, TensorType in, Shape shape) {
         TensorValue v = ctx.inputValue(0);
         ShapeVector sv = ctx.inputVector(0);
         if (v == null && sv != null && shape.rank() <= 1) {
-            // a symbolic shape entry changing between scalar and [1]
             ctx.outputVector(0, new ShapeVector(shape.rank() == 0, sv.entries()));
             return;
         }
@@ -354,15 +360,7 @@ public final class TensorOps implements OpFamily {
         for (int i = 0; i < rank; i++) {
             out.add(inserted[i] ? Dim.of(1) : s.dim(next++));
         }
-        Shape shape = new Shape(out);
-        TensorValue v = ctx.inputValue(0);
-        ShapeVector sv = ctx.inputVector(0);
-        if (v == null && sv != null && shape.rank() <= 1) {
-            // a symbolic shape entry changing between scalar and [1]
-            ctx.outputVector(0, new ShapeVector(shape.rank() == 0, sv.entries()));
-            return;
-        }
-        outputMaybeValue(ctx, 0, in.dtype(), shape, v != null ? Values.reshape(v, shape.sizes()) : null);
+        outputReshaped(ctx, in, new Shape(out));
     }
 
     private static void transpose(InferenceContext ctx) {
