@@ -30,6 +30,11 @@ final class ConformanceReport {
         return all.stream().filter(o -> o.foreign() != null).map(o -> o.test() + ": " + o.foreign()).toList();
     }
 
+    /** The failing tests, as "test: reason" (at most 20). */
+    List<String> failures() {
+        return all.stream().filter(o -> !o.passed()).limit(20).map(o -> o.test() + ": " + shorten(o.reason())).toList();
+    }
+
     String summary() {
         return passed() + " passed, " + (all.size() - passed()) + " failed"
                 + String.format(" (%.1f%%)", 100 * passRate());

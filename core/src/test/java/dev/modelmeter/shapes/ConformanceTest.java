@@ -24,8 +24,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ConformanceTest {
 
-    /** 95.7% pass with the operator families merged (2026-11-27); a drop below 85% is a regression. */
-    static final double MIN_PASS_RATE = 0.85;
+    /**
+     * Issue 2 asks for 85%; every one of the 1,802 tests passes since 2026-11-28, so any failure is a
+     * regression (the docs page lists the failing tests).
+     */
+    static final double MIN_PASS_RATE = 1.0;
 
     @Test
     void nodeTests() throws IOException {
@@ -56,6 +59,7 @@ class ConformanceTest {
                         + "exact dtype and shape. Expanded (`*_expanded*`) tests count under the operator they expand.",
                 "operator");
         assertThat(report.foreign()).as("exceptions other than ModelMeterException").isEmpty();
-        assertThat(report.passRate()).as("pass rate").isGreaterThanOrEqualTo(MIN_PASS_RATE);
+        assertThat(report.passRate()).as("pass rate; failing: %s", report.failures())
+                .isGreaterThanOrEqualTo(MIN_PASS_RATE);
     }
 }
