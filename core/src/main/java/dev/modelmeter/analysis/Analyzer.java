@@ -181,8 +181,14 @@ public final class Analyzer {
             }
         }
         OpDef def = registry.find(node);
-        boolean shapesKnown = outs.stream().allMatch(t -> t == null || t.isFullyKnown())
-                && ins.stream().allMatch(t -> t == null || t.isFullyKnown());
+        // an omitted optional input (empty name) is fine; a named value whose type is unknown is not
+        boolean shapesKnown = true;
+        for (int i = 0; i < node.inputs().size(); i++) {
+            shapesKnown &= node.inputs().get(i).isEmpty() || ins.get(i) != null && ins.get(i).isFullyKnown();
+        }
+        for (int i = 0; i < node.outputs().size(); i++) {
+            shapesKnown &= node.outputs().get(i).isEmpty() || outs.get(i) != null && outs.get(i).isFullyKnown();
+        }
         Cost cost = Cost.ZERO;
         boolean costKnown = def != null && shapesKnown;
         int opset = shaped.opsets().getOrDefault(node.domain(), shaped.opsets().getOrDefault("", 1));
