@@ -138,6 +138,10 @@ final class InputBinding {
                     && was.value() > 0 && now.value() > was.value() && now.value() % was.value() == 0) {
                 rebatch = now.value() / was.value();
             }
+            if (shape != null && !shape.isFullyKnown()) {
+                warnings.add("input '" + in.name() + "' has dimensions no option binds (" + shape + "): costs that"
+                        + " depend on them are missing; give them with --input " + in.name() + "=SHAPE");
+            }
             out.put(in.name(), new TensorType(declared.dtype(), shape));
         }
         return new Result(out, warnings, rebatch);
