@@ -77,21 +77,7 @@ public final class Bert extends Module {
         return List.of(h, pooler.apply(h));
     }
 
-    /** A module printed under the given class name. */
-    private static class Named extends Module {
-        private final String type;
-
-        Named(String type) {
-            this.type = type;
-        }
-
-        @Override
-        public String typeName() {
-            return type;
-        }
-    }
-
-    private static final class Embeddings extends Named {
+    private static final class Embeddings extends NamedModule {
         private final Embedding word;
         private final Embedding position;
         private final Embedding tokenType;
@@ -124,7 +110,7 @@ public final class Bert extends Module {
         }
     }
 
-    private static final class Encoder extends Named {
+    private static final class Encoder extends NamedModule {
         private final ModuleList layer = register("layer", new ModuleList());
 
         Encoder(long hidden, int layers, long heads, long intermediate) {
@@ -144,7 +130,7 @@ public final class Bert extends Module {
         }
     }
 
-    private static final class Layer extends Named {
+    private static final class Layer extends NamedModule {
         private final AttentionBlock attention;
         private final Intermediate intermediate;
         private final Output output;
@@ -163,7 +149,7 @@ public final class Bert extends Module {
         }
     }
 
-    private static final class AttentionBlock extends Named {
+    private static final class AttentionBlock extends NamedModule {
         private final SelfAttention self;
         private final Output output;
 
@@ -180,7 +166,7 @@ public final class Bert extends Module {
         }
     }
 
-    private static final class SelfAttention extends Named {
+    private static final class SelfAttention extends NamedModule {
         private final long heads;
         private final Linear query;
         private final Linear key;
@@ -206,7 +192,7 @@ public final class Bert extends Module {
     }
 
     /** dense → dropout → LayerNorm(· + residual): BertSelfOutput and BertOutput. */
-    private static final class Output extends Named {
+    private static final class Output extends NamedModule {
         private final Linear dense;
         private final LayerNorm norm;
         private final Dropout dropout;
@@ -224,7 +210,7 @@ public final class Bert extends Module {
         }
     }
 
-    private static final class Intermediate extends Named {
+    private static final class Intermediate extends NamedModule {
         private final Linear dense;
         private final GELU act;
 
@@ -245,7 +231,7 @@ public final class Bert extends Module {
         }
     }
 
-    private static final class Pooler extends Named {
+    private static final class Pooler extends NamedModule {
         private final Linear dense;
         private final Tanh activation;
 

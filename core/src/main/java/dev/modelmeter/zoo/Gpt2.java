@@ -68,21 +68,7 @@ public final class Gpt2 extends Module {
         return lmHead.apply(transformer.apply(ids));
     }
 
-    /** A module printed under the given class name. */
-    private static class Named extends Module {
-        private final String type;
-
-        Named(String type) {
-            this.type = type;
-        }
-
-        @Override
-        public String typeName() {
-            return type;
-        }
-    }
-
-    private static final class Transformer extends Named {
+    private static final class Transformer extends NamedModule {
         private final Embedding wte;
         private final Embedding wpe;
         private final Dropout drop;
@@ -119,7 +105,7 @@ public final class Gpt2 extends Module {
         }
     }
 
-    private static final class Block extends Named {
+    private static final class Block extends NamedModule {
         private final LayerNorm ln1;
         private final SelfAttention attn;
         private final LayerNorm ln2;
@@ -142,7 +128,7 @@ public final class Gpt2 extends Module {
         }
     }
 
-    private static final class SelfAttention extends Named {
+    private static final class SelfAttention extends NamedModule {
         private final long hidden;
         private final long heads;
         private final Conv1D cAttn;
@@ -172,7 +158,7 @@ public final class Gpt2 extends Module {
         }
     }
 
-    private static final class Mlp extends Named {
+    private static final class Mlp extends NamedModule {
         private final Conv1D cFc;
         private final Conv1D cProj;
         private final NewGelu act;
@@ -193,7 +179,7 @@ public final class Gpt2 extends Module {
     }
 
     /** HF {@code Conv1D(nf, nx)}: a Linear whose weight is stored {@code [nx, nf]} (in, out). */
-    private static final class Conv1D extends Named {
+    private static final class Conv1D extends NamedModule {
         private final long nf;
 
         Conv1D(long nf, long nx) {
@@ -217,7 +203,7 @@ public final class Gpt2 extends Module {
     }
 
     /** HF {@code NewGELUActivation}: {@code 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))}, element-wise ops. */
-    private static final class NewGelu extends Named {
+    private static final class NewGelu extends NamedModule {
         NewGelu() {
             super("NewGELUActivation");
         }
