@@ -18,7 +18,6 @@ import dev.modelmeter.shapes.ShapeInference;
 import dev.modelmeter.shapes.ShapedGraph;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,18 +79,13 @@ public final class Analyzer {
         List<String> warnings = new ArrayList<>();
         ShapedGraph shaped = shape(model, options, warnings);
         warnings.addAll(shaped.warnings());
-        Map<TensorData, InitializerRole> roles = WeightRoles.assign(model.graph(), shaped.order(), registry);
-        Map<String, TensorData> byName = new HashMap<>();
-        Map<String, InitializerRole> roleByName = new HashMap<>();
-        roles.forEach((t, r) -> {
-            byName.put(t.name(), t);
-            roleByName.put(t.name(), r);
-        });
+        WeightRoles.Assignment roles = WeightRoles.assign(model.graph(), shaped.order(), registry);
+        Map<Node, List<WeightRoles.Weight>> owned = roles.byOwner();
+        Set<String> storedValues = roles.mainByName().keySet();
 
         List<NodeCost> nodes = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
         for (Node node : shaped.order()) {
-            nodes.add(costOf(node, shaped, byName, roleByName, seen, warnings));
+            nodes.add(costOf(node, shaped, owned.getOrDefault(node, List.of()), storedValues, warnings));
         }
         warnings.addAll(BatchWarnings.find(nodes));
 
@@ -102,15 +96,15 @@ public final class Analyzer {
         long buffers = 0;
         long bufferBytes = 0;
         Map<DType, Long> weightBytes = new TreeMap<>();
-        for (var e : roles.entrySet()) {
-            TensorData t = e.getKey();
-            if (e.getValue() == InitializerRole.PARAMETER) {
+        for (WeightRoles.Weight w : roles.weights()) {
+            TensorData t = w.tensor();
+            if (w.role() == InitializerRole.PARAMETER) {
                 params += t.numel();
                 paramBytes += t.bytes();
-                if (frozen == null || !frozen.matcher(t.name()).matches()) {
+                if (frozen == null || !frozen.matcher(w.name()).matches()) {
                     trainable += t.numel();
                 }
-            } else if (e.getValue() == InitializerRole.BUFFER) {
+            } else if (w.role() == InitializerRole.BUFFER) {
                 buffers += t.numel();
                 bufferBytes += t.bytes();
             } else {
@@ -137,6 +131,7 @@ public final class Analyzer {
         }
         Set<String> notActivations = new HashSet<>(shaped.values().keySet());
         model.graph().initializers().forEach(t -> notActivations.add(t.name()));
+        notActivations.addAll(storedValues);
         List<Layer> layers = depth == 0 ? LayerFolding.flat(nodes)
                 : LayerFolding.byModule(nodes, outputNames, notActivations, depth);
         long layerOutputBytes = LayerFolding.byModule(nodes, outputNames, notActivations, LayerFolding.LEAVES).stream()
@@ -150,8 +145,8 @@ public final class Analyzer {
                 dedupe(warnings));
     }
 
-    private NodeCost costOf(Node node, ShapedGraph shaped, Map<String, TensorData> weights,
-                            Map<String, InitializerRole> roles, Set<String> seen, List<String> warnings) {
+    private NodeCost costOf(Node node, ShapedGraph shaped, List<WeightRoles.Weight> owned, Set<String> storedValues,
+                            List<String> warnings) {
         List<TensorType> ins = new ArrayList<>();
         for (String in : node.inputs()) {
             ins.add(in.isEmpty() ? null : shaped.tensor(in));
@@ -160,24 +155,20 @@ public final class Analyzer {
         boolean allOutputsKnownValues = !node.outputs().isEmpty();
         for (String out : node.outputs()) {
             outs.add(out.isEmpty() ? null : shaped.tensor(out));
-            if (!out.isEmpty() && !shaped.values().containsKey(out)) {
+            // a value known at analysis time, or a tensor stored in the file (a Constant's weight), is no computation
+            if (!out.isEmpty() && !shaped.values().containsKey(out) && !storedValues.contains(out)) {
                 allOutputsKnownValues = false;
             }
         }
         long params = 0;
         long buffers = 0;
         List<String> paramNames = new ArrayList<>();
-        for (String in : node.inputs()) {
-            TensorData t = weights.get(in);
-            if (t == null || !seen.add(in)) {
-                continue;
-            }
-            InitializerRole r = roles.get(in);
-            if (r == InitializerRole.PARAMETER) {
-                params += t.numel();
-                paramNames.add(in);
-            } else if (r == InitializerRole.BUFFER) {
-                buffers += t.numel();
+        for (WeightRoles.Weight w : owned) {
+            if (w.role() == InitializerRole.PARAMETER) {
+                params += w.tensor().numel();
+                paramNames.add(w.name());
+            } else if (w.role() == InitializerRole.BUFFER) {
+                buffers += w.tensor().numel();
             }
         }
         OpDef def = registry.find(node);

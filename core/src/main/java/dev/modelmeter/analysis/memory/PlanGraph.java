@@ -65,6 +65,8 @@ final class PlanGraph {
     final List<Node> nodes = new ArrayList<>();
     final Map<String, TensorType> types = new HashMap<>();
     final Map<String, TensorData> weights = new LinkedHashMap<>();
+    /** Some parameter is stored as integers (a quantized graph): training it as stored is not meaningful. */
+    boolean quantized;
     final Map<String, InitializerRole> roles = new HashMap<>();
     final Set<String> trainable = new LinkedHashSet<>();
     final Set<String> inputs = new LinkedHashSet<>();
@@ -131,7 +133,8 @@ final class PlanGraph {
     // ---- weights ----------------------------------------------------------------------------------
 
     private void collectWeights() {
-        Map<TensorData, InitializerRole> assigned = WeightRoles.assign(shaped.graph(), shaped.order(), registry);
+        WeightRoles.Assignment assigned = WeightRoles.assign(shaped.graph(), shaped.order(), registry);
+        quantized = assigned.quantized();
         Set<String> runningStats = new HashSet<>();
         for (Node n : shaped.order()) {
             OpDef def = registry.find(n);
@@ -142,16 +145,17 @@ final class PlanGraph {
             }
         }
         Pattern frozen = setup.freezePattern();
-        for (var e : assigned.entrySet()) {
-            InitializerRole role = runningStats.contains(e.getKey().name()) ? InitializerRole.BUFFER : e.getValue();
-            weights.put(e.getKey().name(), e.getKey());
-            roles.put(e.getKey().name(), role);
-            if (role != e.getValue()) {
+        for (WeightRoles.Weight w : assigned.weights()) {
+            // a sub-graph's tensor is resident like any other; no main-graph node names it
+            String key = w.inSubgraph() ? w.owner().name() + "::" + w.name() : w.name();
+            InitializerRole role = !w.inSubgraph() && runningStats.contains(w.name()) ? InitializerRole.BUFFER : w.role();
+            weights.put(key, w.tensor());
+            roles.put(key, role);
+            if (role != w.role()) {
                 continue;
             }
-            if (e.getValue() == InitializerRole.PARAMETER
-                    && (frozen == null || !frozen.matcher(e.getKey().name()).matches())) {
-                trainable.add(e.getKey().name());
+            if (w.role() == InitializerRole.PARAMETER && (frozen == null || !frozen.matcher(w.name()).matches())) {
+                trainable.add(key);
             }
         }
     }
