@@ -1,8 +1,10 @@
 package dev.modelmeter.cli;
 
 import dev.modelmeter.ModelMeter;
+import dev.modelmeter.ModelMeterException;
 import dev.modelmeter.analysis.AnalysisOptions;
 import dev.modelmeter.analysis.Analyzer;
+import dev.modelmeter.analysis.StoredPrecision;
 import dev.modelmeter.analysis.memory.Device;
 import dev.modelmeter.analysis.memory.FitSolver;
 import dev.modelmeter.analysis.memory.MemoryPlanner;
@@ -51,8 +53,14 @@ final class FitCommand implements Callable<Integer> {
         training.setup(1); // a bad --freeze/--checkpoint is a usage error, reported before reading the file
         Model m = ModelMeter.loadForTraining(model.model);
         Analyzer analyzer = Analyzer.standard();
+        StoredPrecision stored = analyzer.storedPrecision(analyzer.shape(m, options.withProbedBatch(1), new ArrayList<>()));
+        if (!stored.trainable()) {
+            // a quantized graph: no training batch is a right answer (the decision is the analysis', docs/MEMORY.md)
+            throw new ModelMeterException(model.model + ": no training batch to answer: training it as stored is not"
+                    + " meaningful, " + stored.notTrainable() + "; memory --gpu G gives its inference figures");
+        }
         FitSolver.Fit fit = new FitSolver(MemoryPlanner.standard()).solve(
-                b -> analyzer.shape(m, options.withBatch(b), new ArrayList<>()), training.setup(1), device);
+                b -> analyzer.shape(m, options.withProbedBatch(b), new ArrayList<>()), training.setup(1), device);
         String text = format == OutputFormat.json ? Json.pretty(FitReport.tree(model.model, fit, training.setup(1)))
                 : FitReport.table(model.model, fit, training.setup(1));
         spec.commandLine().getOut().print(text);

@@ -57,7 +57,8 @@ final class MemoryCommand implements Callable<Integer> {
         warnings.addAll(ExportCheck.trainingWarnings(shaped));
         MemoryReport.DeviceFigures device = null;
         if (gpuDevice != null) {
-            Device.DeviceMemory dm = gpuDevice.training(MemoryPlanner.standard(), shaped, setup);
+            Device.DeviceMemory dm = plan.trainingMeaningful() ? gpuDevice.training(MemoryPlanner.standard(), shaped, setup)
+                    : gpuDevice.inference(MemoryPlanner.standard(), shaped, setup); // a quantized graph: inference only
             device = new MemoryReport.DeviceFigures(gpuDevice.name(), dm.totalBytes(),
                     gpuDevice.memoryBytes() - gpuDevice.reserveBytes());
         }

@@ -18,7 +18,7 @@ final class TrainingOptions {
     TrainingSetup.Optimizer optimizer;
 
     @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32", converter = PrecisionConverter.class,
-            description = "fp32, bf16-mixed, fp16-mixed (autocast) or bf16 (pure) (default: ${DEFAULT-VALUE})")
+            description = "fp32, bf16-mixed, fp16-mixed (autocast: fp32 master weights and state), bf16 or fp16 (pure: the whole model in that type); applies to any stored precision (default: ${DEFAULT-VALUE})")
     TrainingSetup.Precision precision;
 
     @Option(names = "--freeze", paramLabel = "REGEX", description = "freeze parameters whose names match (no gradients, no optimizer state)")

@@ -141,7 +141,7 @@ public final class Analyzer {
         }
         return new ModelSummary(model, shaped, nodes, layers, inputs, outputs,
                 new ModelSummary.Params(params, trainable, paramBytes), buffers, bufferBytes, macs, other,
-                weightBytes, inputBytes, layerOutputBytes, inferencePeak(shaped), shaped.unknownOps(),
+                weightBytes, inputBytes, layerOutputBytes, inferencePeak(shaped, StoredPrecision.of(roles)), shaped.unknownOps(),
                 dedupe(warnings));
     }
 
@@ -219,13 +219,24 @@ public final class Analyzer {
                 outputBytes, costKnown, allOutputsKnownValues, explanation);
     }
 
-    /** The memory planner's eval forward; -1 when the graph's shapes do not allow it. */
-    private long inferencePeak(ShapedGraph shaped) {
+    /**
+     * What the model stores its parameters as, and whether training it as stored is meaningful.
+     *
+     * @param shaped the shaped main graph
+     * @return the stored precision
+     */
+    public StoredPrecision storedPrecision(ShapedGraph shaped) {
+        return StoredPrecision.of(WeightRoles.assign(shaped.graph(), shaped.order(), registry));
+    }
+
+    /** The memory planner's eval forward of the file as stored; -1 when the graph's shapes do not allow it. */
+    private long inferencePeak(ShapedGraph shaped, StoredPrecision stored) {
         if (shaped.isPartial()) {
             return -1;
         }
         try {
-            return new MemoryPlanner(registry).inference(shaped, TrainingSetup.defaults(1)).peakBeyondWeightsBytes();
+            return new MemoryPlanner(registry).inference(shaped, TrainingSetup.defaults(1)
+                    .withPrecision(stored.asStored())).peakBeyondWeightsBytes();
         } catch (RuntimeException e) {
             return -1;
         }

@@ -68,17 +68,32 @@ final class InputBinding {
                         + inputs.stream().map(ValueInfo::name).toList());
             }
         }
-        // symbols fixed by the user's shapes, then by --batch
+        String batchSymbol = batchSymbol(inputs);
+        Long fixedBatch = batchSymbol == null ? fixedLeadingDim(inputs) : null;
+        Integer batch = options.batch();
+        // symbols fixed by the user's shapes: an explicit --input wins
         Map<String, Long> symbols = new HashMap<>();
+        Map<String, String> boundBy = new HashMap<>();
         for (ValueInfo in : inputs) {
             Shape user = given.get(in.name());
             if (user != null && in.type() instanceof TensorType tt && tt.shape() != null
                     && tt.shape().rank() == user.rank()) {
                 for (int d = 0; d < user.rank(); d++) {
-                    if (tt.shape().dim(d) instanceof Dim.Symbolic s && user.dim(d).isKnown()) {
-                        symbols.putIfAbsent(s.name(), user.dim(d).value());
+                    if (tt.shape().dim(d) instanceof Dim.Symbolic s && user.dim(d).isKnown()
+                            && !(options.batchOverridesInputs() && s.name().equals(batchSymbol))
+                            && symbols.putIfAbsent(s.name(), user.dim(d).value()) == null) {
+                        boundBy.put(s.name(), in.name() + "=" + user);
                     }
                 }
+            }
+        }
+        if (batch != null && batchSymbol != null) {
+            Long fromInput = symbols.get(batchSymbol);
+            if (fromInput == null) {
+                symbols.put(batchSymbol, batch.longValue());
+            } else if (fromInput != batch.longValue()) {
+                warnings.add("--input " + boundBy.get(batchSymbol) + " binds the batch dimension '" + batchSymbol
+                        + "' to " + fromInput + ", and --batch asks " + batch + ": the --input shape wins");
             }
         }
         Map<String, ValueType> out = new LinkedHashMap<>();
@@ -92,6 +107,7 @@ final class InputBinding {
             }
             Shape shape = declared.shape();
             Shape user = given.get(in.name());
+            List<Integer> batchAxes = shape == null ? List.of() : batchAxes(shape, batchSymbol, fixedBatch);
             if (user != null) {
                 if (shape != null && shape.rank() != user.rank()) {
                     throw new ModelMeterException("--input " + in.name() + "=" + user + " has rank " + user.rank()
@@ -102,13 +118,27 @@ final class InputBinding {
                         Dim want = shape.dim(d);
                         if (want.isKnown() && user.dim(d).isKnown() && want.value() != user.dim(d).value()) {
                             warnings.add("input '" + in.name() + "' is declared " + shape + "; using " + user
-                                    + " as asked" + (d == 0 ? " (reshape constants written for the declared batch"
-                                    + " are scaled to it)" : ""));
+                                    + " as asked" + (batchAxes.contains(d) ? " (reshape constants written for the"
+                                    + " declared batch are scaled to it)" : ""));
                             break;
                         }
                     }
                 }
                 shape = user;
+                if (batch != null && options.batchOverridesInputs()) {
+                    // the batch is what is being varied (fit): it sets the batch axes of a given shape too
+                    for (int d : batchAxes) {
+                        shape = shape.withDim(d, Dim.of(batch));
+                    }
+                } else if (batch != null && batchSymbol == null) {
+                    for (int d : batchAxes) {
+                        if (shape.dim(d).isKnown() && shape.dim(d).value() != batch) {
+                            warnings.add("--input " + in.name() + "=" + user + " sets the batch dimension to "
+                                    + shape.dim(d) + ", and --batch asks " + batch + ": the --input shape wins");
+                            break;
+                        }
+                    }
+                }
             } else if (shape != null) {
                 List<Dim> dims = new ArrayList<>(shape.dims());
                 for (int d = 0; d < dims.size(); d++) {
@@ -117,26 +147,38 @@ final class InputBinding {
                     }
                 }
                 shape = new Shape(dims);
-            }
-            if (options.batch() != null && shape != null && shape.rank() > 0) {
-                // --batch sets the leading dim of every input, a --input shape's too
-                shape = shape.withDim(0, Dim.of(options.batch()));
-            }
-            if (options.batch() == null && shape != null && shape.rank() > 0
-                    && shape.dim(0) instanceof Dim.Symbolic s) {
-                // costs need sizes: a free batch symbol defaults to 1, as torchinfo's examples do
-                Long bound = symbols.get(s.name());
-                shape = shape.withDim(0, Dim.of(bound == null ? 1 : bound));
-                if (bound == null) {
-                    symbols.put(s.name(), 1L);
-                    warnings.add("input '" + in.name() + "' has a symbolic batch dimension '" + s.name()
-                            + "'; assuming 1 (use --batch N)");
+                if (batch != null) {
+                    for (int d : batchAxes) {
+                        shape = shape.withDim(d, Dim.of(batch));
+                    }
+                    if (batchAxes.isEmpty() && shape.rank() > 0 && declared.shape().dim(0).isKnown()) {
+                        warnings.add("input '" + in.name() + "' " + declared.shape() + " has no batch dimension"
+                                + (batchSymbol == null ? "" : " '" + batchSymbol + "'") + ": --batch leaves it as"
+                                + " declared (its leading " + declared.shape().dim(0) + " is not the batch);"
+                                + " give it with --input " + in.name() + "=SHAPE if it should change");
+                    }
                 }
             }
-            if (declared.shape() != null && declared.shape().rank() > 0 && shape != null && shape.rank() > 0
-                    && declared.shape().dim(0) instanceof Dim.Known was && shape.dim(0) instanceof Dim.Known now
-                    && was.value() > 0 && now.value() > was.value() && now.value() % was.value() == 0) {
-                rebatch = now.value() / was.value();
+            if (batch == null && shape != null && shape.rank() > 0 && user == null) {
+                // costs need sizes: a free batch symbol defaults to 1, as torchinfo's examples do
+                for (int d = 0; d < shape.rank(); d++) {
+                    if (shape.dim(d) instanceof Dim.Symbolic s && (d == 0 || s.name().equals(batchSymbol))) {
+                        Long bound = symbols.get(s.name());
+                        shape = shape.withDim(d, Dim.of(bound == null ? 1 : bound));
+                        if (bound == null) {
+                            symbols.put(s.name(), 1L);
+                            warnings.add("input '" + in.name() + "' has a symbolic batch dimension '" + s.name()
+                                    + "'; assuming 1 (use --batch N)");
+                        }
+                    }
+                }
+            }
+            for (int d : batchAxes) {
+                if (declared.shape().dim(d) instanceof Dim.Known was && shape != null
+                        && shape.dim(d) instanceof Dim.Known now && was.value() > 0 && now.value() > was.value()
+                        && now.value() % was.value() == 0) {
+                    rebatch = now.value() / was.value();
+                }
             }
             if (shape != null && !shape.isFullyKnown()) {
                 warnings.add("input '" + in.name() + "' has dimensions no option binds (" + shape + "): costs that"
@@ -145,5 +187,75 @@ final class InputBinding {
             out.put(in.name(), new TensorType(declared.dtype(), shape));
         }
         return new Result(out, warnings, rebatch);
+    }
+
+    /** Symbol names exporters give the batch: {@code batch}, {@code batch_size}, {@code N}, {@code bs}… */
+    private static final java.util.regex.Pattern BATCH_NAME =
+            java.util.regex.Pattern.compile("(?i).*batch.*|n|b|bs|bsz");
+
+    /**
+     * The batch symbol: the exporter's batch symbol by name; else a symbol shared by several inputs that
+     * leads one of them; else the symbol leading the first input that has a symbolic leading dimension.
+     * Null when no input has a symbolic dimension (a fixed-batch export).
+     */
+    static String batchSymbol(List<ValueInfo> inputs) {
+        Map<String, Set<String>> usedBy = new LinkedHashMap<>();
+        Set<String> leading = new java.util.LinkedHashSet<>();
+        for (ValueInfo in : inputs) {
+            if (in.type() instanceof TensorType t && t.shape() != null) {
+                for (int d = 0; d < t.shape().rank(); d++) {
+                    if (t.shape().dim(d) instanceof Dim.Symbolic s) {
+                        usedBy.computeIfAbsent(s.name(), k -> new HashSet<>()).add(in.name());
+                        if (d == 0) {
+                            leading.add(s.name());
+                        }
+                    }
+                }
+            }
+        }
+        for (String s : usedBy.keySet()) {
+            if (BATCH_NAME.matcher(s).matches()) {
+                return s;
+            }
+        }
+        for (String s : leading) {
+            if (usedBy.get(s).size() > 1) {
+                return s;
+            }
+        }
+        return leading.isEmpty() ? null : leading.iterator().next();
+    }
+
+    /** In a model without a batch symbol: the known leading dimension of the first input of rank ≥ 1. */
+    private static Long fixedLeadingDim(List<ValueInfo> inputs) {
+        for (ValueInfo in : inputs) {
+            if (in.type() instanceof TensorType t && t.shape() != null && t.shape().rank() > 0) {
+                return t.shape().dim(0) instanceof Dim.Known k ? k.value() : null;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The axes of a declared shape that are the batch: every occurrence of the batch symbol; else a
+     * leading dimension that is symbolic or unknown; else, in a fixed-batch export, a leading dimension
+     * equal to the first input's. A known leading dimension that differs (an RNN state {@code [2, 1, 64]})
+     * is not the batch.
+     */
+    static List<Integer> batchAxes(Shape declared, String batchSymbol, Long fixedBatch) {
+        List<Integer> axes = new ArrayList<>();
+        for (int d = 0; d < declared.rank(); d++) {
+            if (declared.dim(d) instanceof Dim.Symbolic s && s.name().equals(batchSymbol)) {
+                axes.add(d);
+            }
+        }
+        if (!axes.isEmpty() || declared.rank() == 0) {
+            return axes;
+        }
+        Dim lead = declared.dim(0);
+        if (!lead.isKnown() || batchSymbol == null && fixedBatch != null && lead.value() == fixedBatch) {
+            axes.add(0);
+        }
+        return axes;
     }
 }

@@ -99,18 +99,6 @@ public final class WeightRoles {
             }
             return out;
         }
-
-        /**
-         * True when some parameter is stored as integers (a quantized graph: int8/uint8 weights behind
-         * DequantizeLinear, MatMulInteger, ConvInteger, QLinear* ops). Such weights cannot take a
-         * gradient, so training the graph as stored is not meaningful.
-         *
-         * @return whether a parameter has a non-floating-point stored type
-         */
-        public boolean quantized() {
-            return weights.stream().anyMatch(w -> w.role() == InitializerRole.PARAMETER
-                    && !w.tensor().dtype().isFloatingPoint());
-        }
     }
 
     /**

@@ -30,6 +30,26 @@ public final class MemoryReport {
         StringBuilder sb = new StringBuilder();
         var s = p.setup();
         sb.append(source).append('\n');
+        sb.append("Stored parameters: ").append(p.stored().label()).append('\n');
+        if (!p.trainingMeaningful()) {
+            sb.append("Training: not meaningful as stored: ").append(p.stored().notTrainable())
+                    .append(". Inference figures only.\n\n");
+            sb.append(String.format(Locale.ROOT, "Inference: batch %d, %s, %s kernels%n", s.batch(),
+                    s.precision().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                    s.backend().name().toLowerCase(Locale.ROOT)));
+            sb.append("Weights (parameters): ").append(Format.bytes(p.statics().params())).append('\n');
+            sb.append("Buffers:              ").append(Format.bytes(p.statics().buffers())).append('\n');
+            sb.append("Inference peak (eval, no grad; inputs + activations): ")
+                    .append(Format.bytes(p.inference().peakBeyondWeightsBytes())).append(" at ")
+                    .append(label(p.inference().scope(), p.inference().at())).append('\n');
+            if (device != null) {
+                sb.append(String.format(Locale.ROOT, "On %s: inference %s of %s — %s%n", device.name(),
+                        Format.bytes(device.peakBytes()), Format.bytes(device.budgetBytes()),
+                        device.peakBytes() <= device.budgetBytes() ? "fits" : "does NOT fit"));
+            }
+            sb.append("(KiB/MiB/GiB are 1024-based; see docs/MEMORY.md for what each part counts)\n");
+            return sb.toString();
+        }
         sb.append(String.format(Locale.ROOT, "Training step: batch %d, %s, %s, %s kernels, %s attention%n%n", s.batch(),
                 s.precision().name().toLowerCase(Locale.ROOT).replace('_', '-'),
                 s.optimizer().name().toLowerCase(Locale.ROOT).replace('_', '-'),
@@ -92,6 +112,21 @@ public final class MemoryReport {
      * @return the CSV text
      */
     public static String csv(MemoryPlan p) {
+        if (!p.trainingMeaningful()) {
+            // training parts are not figures for a quantized graph: empty cells, and the reason on its own row
+            StringBuilder sb = new StringBuilder("part,first_step_bytes,later_steps_bytes\n");
+            sb.append("weights,").append(p.statics().params()).append(',').append(p.statics().params()).append('\n');
+            sb.append("buffers,").append(p.statics().buffers()).append(',').append(p.statics().buffers()).append('\n');
+            for (String part : List.of("inputs", "gradients", "optimizer_state", "saved_activations", "transients",
+                    "peak", "saved_for_backward")) {
+                sb.append(part).append(",,\n");
+            }
+            sb.append("inference_peak,").append(p.inference().peakBeyondWeightsBytes()).append(',')
+                    .append(p.inference().peakBeyondWeightsBytes()).append('\n');
+            String why = "\"training not meaningful as stored: " + p.stored().notTrainable().replace("\"", "\"\"") + "\"";
+            sb.append("note,").append(why).append(',').append(why).append('\n');
+            return sb.toString();
+        }
         Breakdown a = p.firstStep().breakdown();
         Breakdown b = p.steadyStep().breakdown();
         StringBuilder sb = new StringBuilder("part,first_step_bytes,later_steps_bytes\n");
@@ -148,7 +183,21 @@ public final class MemoryReport {
         setup.put("attention", s.attention().name().toLowerCase(Locale.ROOT));
         setup.put("freeze", s.freeze());
         setup.put("checkpoint", s.checkpoint());
+        root.put("stored_parameters", p.stored().label());
         ObjectNode training = root.putObject("training");
+        training.put("meaningful", p.trainingMeaningful());
+        if (!p.trainingMeaningful()) {
+            training.put("reason", p.stored().notTrainable());
+            training.put("weights_bytes", p.statics().params());
+            training.put("buffers_bytes", p.statics().buffers());
+        } else {
+            trainingFigures(training, p);
+        }
+        inferenceAndRest(root, p, device, warnings);
+        return root;
+    }
+
+    private static void trainingFigures(ObjectNode training, MemoryPlan p) {
         training.put("peak_bytes", p.firstStep().peakBytes());
         training.put("steady_peak_bytes", p.steadyStep().peakBytes());
         training.put("weights_bytes", p.statics().params());
@@ -173,6 +222,9 @@ public final class MemoryReport {
             o.put("event", tp.label());
             o.put("live_bytes", tp.liveBytes());
         }
+    }
+
+    private static void inferenceAndRest(ObjectNode root, MemoryPlan p, DeviceFigures device, List<String> warnings) {
         ObjectNode inference = root.putObject("inference");
         inference.put("activation_peak_bytes", p.inference().peakBeyondWeightsBytes());
         inference.put("inputs_bytes", p.inference().inputBytes());
@@ -188,7 +240,6 @@ public final class MemoryReport {
         root.put("approximate", p.approximate());
         ArrayNode warningList = root.putArray("warnings");
         java.util.stream.Stream.concat(warnings.stream(), p.warnings().stream()).distinct().forEach(warningList::add);
-        return root;
     }
 
     private static ObjectNode step(StepPeak s) {

@@ -1,5 +1,7 @@
 package dev.modelmeter.analysis.memory;
 
+import dev.modelmeter.analysis.StoredPrecision;
+
 import java.util.List;
 import java.util.Map;
 
@@ -18,11 +20,14 @@ import java.util.Map;
  * @param inference      eval-mode forward without grad
  * @param approximate    true when some operator had no autograd rule and a conservative default was used
  * @param timeline       live bytes after each event of both steps, in order (for a chart)
+ * @param stored         what the file stores its parameters as; when {@link StoredPrecision#trainable()} is
+ *                       false (a quantized graph) the training figures are not meaningful and renderers and
+ *                       the fit show inference only
  */
 public record MemoryPlan(TrainingSetup setup, StaticBytes statics, StepPeak firstStep, StepPeak steadyStep,
                          long savedBytes, Map<String, Long> savedByModule, Map<String, Long> savedByDType,
                          Map<String, Long> savedByNode, InferencePeak inference, boolean approximate,
-                         List<String> warnings, List<TimePoint> timeline) {
+                         List<String> warnings, List<TimePoint> timeline, StoredPrecision stored) {
 
     /**
      * Copies the maps and lists.
@@ -39,6 +44,7 @@ public record MemoryPlan(TrainingSetup setup, StaticBytes statics, StepPeak firs
      * @param approximate   whether some operator's saved tensors are not modelled
      * @param warnings      notes for the user
      * @param timeline      live bytes after each event
+     * @param stored        the file's stored precision
      */
     public MemoryPlan {
         savedByModule = Map.copyOf(savedByModule);
@@ -55,6 +61,16 @@ public record MemoryPlan(TrainingSetup setup, StaticBytes statics, StepPeak firs
      */
     public long peakBytes() {
         return Math.max(firstStep.peakBytes(), steadyStep.peakBytes());
+    }
+
+    /**
+     * Whether the training figures mean anything: false for a quantized graph (integer weights take no
+     * gradient), whose plan is for inference only; {@code stored().notTrainable()} says why.
+     *
+     * @return whether training the graph as stored is meaningful
+     */
+    public boolean trainingMeaningful() {
+        return stored.trainable();
     }
 
     /** Phases of a training step, as PyTorch's loop runs them. */

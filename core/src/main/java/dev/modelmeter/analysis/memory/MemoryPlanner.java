@@ -78,8 +78,17 @@ public final class MemoryPlanner {
         StaticBytes statics = new StaticBytes(sim.paramBytes, sim.trainableBytes, sim.bufferBytes, sim.inputBytes,
                 sim.targetBytes);
         InferencePeak inference = inference(shaped, setup, block);
+        if (!g.stored.trainable()) {
+            warnings.add("training it as stored is not meaningful: " + g.stored.notTrainable() + "; only inference is planned");
+        } else if (g.stored.lowPrecisionFloats() && g.runtimeDType(DType.FLOAT16) == DType.FLOAT) {
+            warnings.add("parameters are stored as " + g.stored.label() + "; --precision "
+                    + setup.precision().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+                    + " plans them as float32 (the model they were converted from); --precision "
+                    + g.stored.asStored().name().toLowerCase(java.util.Locale.ROOT) + " plans the file as stored");
+        }
         return new MemoryPlan(setup, statics, steps[0], steps[1], sim.savedBytes, sim.savedByModule,
-                sim.savedByDType, sim.savedByNode, inference, !g.unknownRules.isEmpty(), warnings, sim.timeline);
+                sim.savedByDType, sim.savedByNode, inference, !g.unknownRules.isEmpty(), warnings, sim.timeline,
+                g.stored);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.modelmeter.analysis.memory;
 
+import dev.modelmeter.analysis.StoredPrecision;
 import dev.modelmeter.analysis.WeightRoles;
 import dev.modelmeter.graph.DType;
 import dev.modelmeter.graph.InitializerRole;
@@ -65,8 +66,8 @@ final class PlanGraph {
     final List<Node> nodes = new ArrayList<>();
     final Map<String, TensorType> types = new HashMap<>();
     final Map<String, TensorData> weights = new LinkedHashMap<>();
-    /** Some parameter is stored as integers (a quantized graph): training it as stored is not meaningful. */
-    boolean quantized;
+    /** What the file stores its parameters as; says when training the graph as stored is not meaningful. */
+    StoredPrecision stored;
     final Map<String, InitializerRole> roles = new HashMap<>();
     final Set<String> trainable = new LinkedHashSet<>();
     final Set<String> inputs = new LinkedHashSet<>();
@@ -134,7 +135,7 @@ final class PlanGraph {
 
     private void collectWeights() {
         WeightRoles.Assignment assigned = WeightRoles.assign(shaped.graph(), shaped.order(), registry);
-        quantized = assigned.quantized();
+        stored = StoredPrecision.of(assigned);
         Set<String> runningStats = new HashSet<>();
         for (Node n : shaped.order()) {
             OpDef def = registry.find(n);
@@ -173,11 +174,22 @@ final class PlanGraph {
         return runtimeDType(t.dtype()).bytesFor(t.numel());
     }
 
+    /**
+     * The element type a stored or declared floating type has under the precision policy, before
+     * autocast: {@code model.bfloat16()} / {@code model.half()} make every float that type; fp32 and the
+     * autocast policies keep float32 weights, so a file stored in float16 or bfloat16 (or float8) is
+     * planned as the float32 model it was converted from. float64 stays float64; integer, bool and
+     * quantized types are as stored.
+     */
     DType runtimeDType(DType declared) {
-        if (setup.precision() == TrainingSetup.Precision.BF16 && declared.isFloatingPoint()) {
-            return DType.BFLOAT16;
+        if (!declared.isFloatingPoint() || declared == DType.DOUBLE) {
+            return declared;
         }
-        return declared;
+        return switch (setup.precision()) {
+            case BF16 -> DType.BFLOAT16;
+            case FP16 -> DType.FLOAT16;
+            default -> DType.FLOAT;
+        };
     }
 
     DType lowPrecision() {
@@ -324,9 +336,7 @@ final class PlanGraph {
         if (!declared.isFloatingPoint()) {
             return declared;
         }
-        if (setup.precision() == TrainingSetup.Precision.BF16) {
-            return DType.BFLOAT16;
-        }
+        declared = runtimeDType(declared);
         if (!setup.autocast()) {
             return declared;
         }

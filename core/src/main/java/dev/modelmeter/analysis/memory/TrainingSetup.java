@@ -24,16 +24,21 @@ public record TrainingSetup(int batch, Precision precision, Optimizer optimizer,
                             AutogradContext.Backend backend, AttentionMode attention, Loss loss,
                             Boolean attentionDropout) {
 
-    /** Number formats of weights and of the compute. */
+    /**
+     * Number formats of weights and of the compute, whatever the file stores: a float16 file planned in
+     * FP32 or an autocast policy is the float32 model it was converted from (docs/MEMORY.md, "Precision").
+     */
     public enum Precision {
-        /** Everything float32. */
+        /** Everything float32 ({@code model.float()}: a float16/bfloat16 file is upcast). */
         FP32,
-        /** float32 weights, {@code torch.autocast(dtype=bfloat16)}: matmul-like ops compute in bf16. */
+        /** float32 master weights, grads and optimizer state; {@code torch.autocast(dtype=bfloat16)}: matmul-like ops compute in bf16. */
         BF16_MIXED,
-        /** float32 weights, {@code torch.autocast(dtype=float16)}. */
+        /** float32 master weights, grads and optimizer state; {@code torch.autocast(dtype=float16)}. */
         FP16_MIXED,
         /** Model cast to bfloat16 ({@code model.bfloat16()}): weights, grads, state and activations. */
-        BF16
+        BF16,
+        /** Model cast to float16 ({@code model.half()}): weights, grads, state and activations; a float16 file as stored. */
+        FP16
     }
 
     /** PyTorch optimizers with their default arguments (SGD momentum 0.9 for SGD_MOMENTUM). */
