@@ -149,7 +149,10 @@ final class InputBinding {
                 shape = new Shape(dims);
                 if (batch != null) {
                     for (int d : batchAxes) {
-                        shape = shape.withDim(d, Dim.of(batch));
+                        // a symbol already bound (the batch symbol, or one an --input fixed) keeps its value
+                        if (!(declared.shape().dim(d) instanceof Dim.Symbolic s && symbols.containsKey(s.name()))) {
+                            shape = shape.withDim(d, Dim.of(batch));
+                        }
                     }
                     if (batchAxes.isEmpty() && shape.rank() > 0 && declared.shape().dim(0).isKnown()) {
                         warnings.add("input '" + in.name() + "' " + declared.shape() + " has no batch dimension"
