@@ -185,10 +185,11 @@ class StoredWeightsTest {
         // not per iteration): 188
         assertThat(s.params().total()).isEqualTo(108 + 12 + 4 + 64);
         assertThat(s.params().bytes()).isEqualTo(188 * 4);
-        // the memory plan holds them as weights too (188 × 4 B), whichever branch runs
+        // five stored tensors, and the memory plan holds them as weights (188 × 4 B), whichever branch runs
         ShapedGraph shaped = Analyzer.standard().shape(m, AnalysisOptions.defaults(), new ArrayList<>());
         assertThat(WeightRoles.assign(shaped.graph(), shaped.order(), dev.modelmeter.ops.OpRegistry.standard())
                 .weights()).hasSize(5);
+        assertThat(plan(m, TrainingSetup.Precision.FP32).statics().params()).isEqualTo(188 * 4);
     }
 
     @Test

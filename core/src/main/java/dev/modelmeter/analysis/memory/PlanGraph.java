@@ -146,9 +146,10 @@ final class PlanGraph {
             }
         }
         Pattern frozen = setup.freezePattern();
+        int sub = 0;
         for (WeightRoles.Weight w : assigned.weights()) {
-            // a sub-graph's tensor is resident like any other; no main-graph node names it
-            String key = w.inSubgraph() ? w.owner().name() + "::" + w.name() : w.name();
+            // a sub-graph's tensor is resident like any other; no main-graph value has its (unique) key
+            String key = w.inSubgraph() ? "subgraph#" + sub++ + "::" + w.name() : w.name();
             InitializerRole role = !w.inSubgraph() && runningStats.contains(w.name()) ? InitializerRole.BUFFER : w.role();
             weights.put(key, w.tensor());
             roles.put(key, role);
