@@ -411,9 +411,14 @@ public final class ShapeInference {
         return order;
     }
 
-    /** Names a node's sub-graphs read from the enclosing graph (they must be computed first). */
-    private static Set<String> outerReferences(Node node) {
-        Set<String> refs = new HashSet<>();
+    /**
+     * Names a node's sub-graphs read from the enclosing graph (they must be computed first), in a stable order.
+     *
+     * @param node a node, usually If, Loop or Scan
+     * @return the names, sorted; empty for a node without sub-graphs
+     */
+    public static Set<String> outerReferences(Node node) {
+        Set<String> refs = new java.util.TreeSet<>();
         for (var attr : node.attributes().values()) {
             List<Graph> bodies = new ArrayList<>(attr.graphs());
             if (attr.g() != null) {

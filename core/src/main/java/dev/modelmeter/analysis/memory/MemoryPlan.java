@@ -16,13 +16,17 @@ import java.util.Map;
  * @param savedByDType   the same by element type
  * @param savedByNode    the same by node name
  * @param inference      eval-mode forward without grad
- * @param approximate    true when some operator had no autograd rule and a conservative default was used
+ * @param approximate    true when some operator had no autograd rule and a conservative default was used, or
+ *                       the graph holds If/Loop/Scan, whose bodies' temporaries and saved tensors are not
+ *                       simulated (their outputs are)
  * @param timeline       live bytes after each event of both steps, in order (for a chart)
+ * @param partial        true when some value's size is unknown and was counted as 0 bytes: the figures are
+ *                       lower bounds
  */
 public record MemoryPlan(TrainingSetup setup, StaticBytes statics, StepPeak firstStep, StepPeak steadyStep,
                          long savedBytes, Map<String, Long> savedByModule, Map<String, Long> savedByDType,
                          Map<String, Long> savedByNode, InferencePeak inference, boolean approximate,
-                         List<String> warnings, List<TimePoint> timeline) {
+                         List<String> warnings, List<TimePoint> timeline, boolean partial) {
 
     /**
      * Copies the maps and lists.
@@ -39,6 +43,7 @@ public record MemoryPlan(TrainingSetup setup, StaticBytes statics, StepPeak firs
      * @param approximate   whether some operator's saved tensors are not modelled
      * @param warnings      notes for the user
      * @param timeline      live bytes after each event
+     * @param partial       whether some value's size is unknown (figures are lower bounds)
      */
     public MemoryPlan {
         savedByModule = Map.copyOf(savedByModule);

@@ -79,7 +79,8 @@ public final class MemoryPlanner {
                 sim.targetBytes);
         InferencePeak inference = inference(shaped, setup, block);
         return new MemoryPlan(setup, statics, steps[0], steps[1], sim.savedBytes, sim.savedByModule,
-                sim.savedByDType, sim.savedByNode, inference, !g.unknownRules.isEmpty(), warnings, sim.timeline);
+                sim.savedByDType, sim.savedByNode, inference, !g.unknownRules.isEmpty() || !g.controlFlow.isEmpty(),
+                warnings, sim.timeline, shaped.isPartial() || g.unknownSizes > 0);
     }
 
     /**
