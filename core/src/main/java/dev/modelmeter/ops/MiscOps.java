@@ -598,7 +598,7 @@ public final class MiscOps implements OpFamily {
             TensorType k = ctx.input(1);
             TensorType v = ctx.input(2);
             if (q == null || k == null || v == null || !q.isFullyKnown() || !k.isFullyKnown() || !v.isFullyKnown()) {
-                return Cost.ZERO;
+                return CostText.unknown("FlexAttention");
             }
             long[] qs = q.shape().sizes();
             long lk = k.shape().dim(2).value();
