@@ -59,6 +59,16 @@ public record ModelSummary(Model model, ShapedGraph shaped, List<NodeCost> nodes
     }
 
     /**
+     * Whether the inference peak is approximate: the graph holds If/Loop/Scan, which the memory planner
+     * runs as one unit without simulating their bodies' temporaries (docs/MEMORY.md).
+     *
+     * @return whether {@link #inferencePeakBytes()} is approximate
+     */
+    public boolean inferencePeakApproximate() {
+        return !shaped.bodies().isEmpty();
+    }
+
+    /**
      * Whether every node's MACs are known (else {@link #macs()} is the known part only).
      *
      * @return false when some node's cost is unknown

@@ -57,6 +57,7 @@ public final class SummaryJson {
         } else {
             inference.putNull("activation_peak_bytes");
         }
+        inference.put("approximate", s.inferencePeakApproximate());
 
         ArrayNode layers = root.putArray("layers");
         for (Layer l : s.layers()) {

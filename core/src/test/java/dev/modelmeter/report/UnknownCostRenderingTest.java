@@ -92,6 +92,11 @@ class UnknownCostRenderingTest {
         assertThat(root.get("warnings").toString()).contains("bodies are not simulated");
         assertThat(MemoryReport.csv(plan)).contains("approximate,true,true");
         assertThat(MemoryReport.table("m", plan, null)).contains("APPROXIMATE");
+        // the summary's inference peak comes from the same planner: marked too
+        JsonNode summary = JsonMapper.builder().build().readTree(SummaryJson.render(summary("if_known")));
+        assertThat(summary.get("inference").get("approximate").asBoolean()).isTrue();
+        JsonNode plain = JsonMapper.builder().build().readTree(SummaryJson.render(summary("dft_then_matmul")));
+        assertThat(plain.get("inference").get("approximate").asBoolean()).isFalse();
     }
 
     @Test
