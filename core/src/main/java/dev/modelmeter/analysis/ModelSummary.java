@@ -60,7 +60,7 @@ public record ModelSummary(Model model, ShapedGraph shaped, List<NodeCost> nodes
 
     /**
      * Whether the inference peak is approximate: the graph holds If/Loop/Scan, which the memory planner
-     * runs as one unit without simulating their bodies' temporaries (docs/MEMORY.md).
+     * runs as one unit, with one run's temporaries estimated (docs/MEMORY.md).
      *
      * @return whether {@link #inferencePeakBytes()} is approximate
      */

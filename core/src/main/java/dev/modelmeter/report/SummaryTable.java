@@ -63,7 +63,7 @@ public final class SummaryTable {
         line(sb, "Sum of layer outputs", Format.bytes(s.layerOutputBytes()));
         line(sb, "Inference peak", s.inferencePeakBytes() < 0 ? "unknown (shapes unknown)"
                 : Format.bytes(s.inferencePeakBytes()) + " (eval, no grad: inputs + live activations; "
-                + (s.inferencePeakApproximate() ? "approximate: If/Loop/Scan bodies not simulated; " : "") + "docs/MEMORY.md)");
+                + (s.inferencePeakApproximate() ? "approximate: If/Loop/Scan bodies estimated as one unit; " : "") + "docs/MEMORY.md)");
         sb.append("(KiB/MiB/GiB are 1024-based; MACs count conv/matmul work as PyTorch's FlopCounterMode ÷ 2)\n");
         if (s.partial()) {
             sb.append("PARTIAL: some operators are unknown or some shapes or costs could not be inferred (shown ?);"

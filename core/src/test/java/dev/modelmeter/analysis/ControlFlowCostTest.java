@@ -126,6 +126,17 @@ class ControlFlowCostTest {
     }
 
     @Test
+    void theInferencePeakHoldsOneRunOfTheBodyNextToItsOutputs() {
+        // if_known: x [2,16] float32 = 128 B; the else branch's temporary x @ W2 = [2,8] = 64 B; the If's
+        // output [2,32] = 256 B (the branch's output, counted once): 128 + 64 + 256 = 448 B
+        assertThat(summary("if_known").inferencePeakBytes()).isEqualTo(2 * 16 * 4 + 2 * 8 * 4 + 2 * 32 * 4);
+        // scan: h0 [1,16] 64 B + x [5,1,16] 320 B + output h [1,16] 64 B, and in the body a = x_t @ W and
+        // b = h @ U ([1,16] each, 64 B) live together at the Add: 64 + 320 + 64 + 128 = 576 B
+        assertThat(summary("scan").inferencePeakBytes()).isEqualTo(64 + 5 * 16 * 4 + 64 + 2 * 64);
+        assertThat(summary("scan").inferencePeakApproximate()).isTrue();
+    }
+
+    @Test
     void memoryOfAGraphWithControlFlowIsMarkedApproximate() {
         Model m = model("if_known");
         List<String> warnings = new ArrayList<>();

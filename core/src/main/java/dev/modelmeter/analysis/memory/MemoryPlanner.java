@@ -130,6 +130,10 @@ public final class MemoryPlanner {
                     }
                 }
             }
+            if (g.bodies.containsKey(n)) {
+                // one run of its body (a branch, an iteration): its temporaries, next to what is live
+                copies += BodyWorkingSet.peak(g.bodies.get(n), registry, block);
+            }
             if (n.opType().equals("MaxPool") && n.outputs().size() == 1) {
                 // max_pool2d without grad still runs max_pool2d_with_indices and drops the int64 indices
                 TensorType o = g.types.get(n.outputs().get(0));

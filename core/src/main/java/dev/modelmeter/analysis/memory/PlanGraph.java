@@ -85,6 +85,8 @@ final class PlanGraph {
     final Set<String> unknownRules = new TreeSet<>();
     /** Control-flow operators in the graph: their bodies' temporaries are not simulated (approximate). */
     final Set<String> controlFlow = new TreeSet<>();
+    /** The bodies each kept control-flow node runs (keyed by the plan's node). */
+    final Map<Node, dev.modelmeter.shapes.BodyRuns> bodies = new java.util.IdentityHashMap<>();
     /** Values whose size is unknown, counted as 0 bytes (partial: figures are lower bounds). */
     int unknownSizes;
     final List<String> warnings = new ArrayList<>();
@@ -210,6 +212,9 @@ final class PlanGraph {
             }
             if (anyLive && !allKnown) {
                 nodes.add(n);
+                if (shaped.bodies(original) != null) {
+                    bodies.put(n, shaped.bodies(original));
+                }
                 for (String out : n.outputs()) {
                     if (!out.isEmpty()) {
                         live.add(out);
@@ -402,8 +407,9 @@ final class PlanGraph {
             }
         }
         if (!controlFlow.isEmpty()) {
-            warnings.add(controlFlow + " bodies are not simulated: their outputs are counted, their temporaries"
-                    + " and saved tensors are not (approximate)");
+            warnings.add(controlFlow + " bodies are not simulated node by node: each runs as one unit (its outputs"
+                    + " counted; in the inference forward one run's temporaries added at the node), their saved"
+                    + " tensors for training are not counted (approximate)");
         }
         int unknown = 0;
         for (Node n : nodes) {
