@@ -6,7 +6,9 @@ import dev.modelmeter.analysis.AnalysisOptions;
 import dev.modelmeter.analysis.Analyzer;
 import dev.modelmeter.analysis.StoredPrecision;
 import dev.modelmeter.analysis.memory.Device;
+import dev.modelmeter.analysis.memory.ExportCheck;
 import dev.modelmeter.analysis.memory.FitSolver;
+import dev.modelmeter.analysis.memory.MemoryPlan;
 import dev.modelmeter.analysis.memory.MemoryPlanner;
 import dev.modelmeter.graph.Model;
 import dev.modelmeter.report.FitReport;
@@ -17,10 +19,17 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import dev.modelmeter.shapes.ShapedGraph;
+
 import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code modelmeter fit MODEL --gpu G}: the largest batch whose training step fits the GPU. */
+/**
+ * {@code modelmeter fit MODEL --gpu G}: the largest batch whose training step fits the GPU. It says
+ * everything {@code memory} says at the batch it answers (warnings, approximate, partial), and exits
+ * {@link #NOTHING_FITS} when not even batch 1 fits.
+ */
 @Command(name = "fit", mixinStandardHelpOptions = true,
         description = "The largest batch whose training step fits a GPU, and memory against batch.")
 final class FitCommand implements Callable<Integer> {
@@ -40,6 +49,13 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE})")
     OutputFormat format;
 
+    @Option(names = "--max-batch", paramLabel = "N", defaultValue = "1048576",
+            description = "largest batch the search tries; if it fits, the answer is \"at least N\" (default: ${DEFAULT-VALUE})")
+    int maxBatch;
+
+    /** Exit status when not even batch 1 fits the GPU (README's exit-status table). */
+    static final int NOTHING_FITS = 3;
+
     @Override
     public Integer call() {
         AnalysisOptions options = model.toOptions(training.freeze);
@@ -49,6 +65,9 @@ final class FitCommand implements Callable<Integer> {
         }
         if (format != OutputFormat.table && format != OutputFormat.json) {
             throw new UsageException("fit prints table or json");
+        }
+        if (maxBatch < 1) {
+            throw new UsageException("--max-batch must be at least 1, got " + maxBatch);
         }
         training.setup(1); // a bad --freeze/--checkpoint is a usage error, reported before reading the file
         Model m = ModelMeter.loadForTraining(model.model);
@@ -60,10 +79,25 @@ final class FitCommand implements Callable<Integer> {
                     + " meaningful, " + stored.notTrainable() + "; memory --gpu G gives its inference figures");
         }
         FitSolver.Fit fit = new FitSolver(MemoryPlanner.standard()).solve(
-                b -> analyzer.shape(m, options.withProbedBatch(b), new ArrayList<>()), training.setup(1), device);
-        String text = format == OutputFormat.json ? Json.pretty(FitReport.tree(model.model, fit, training.setup(1)))
-                : FitReport.table(model.model, fit, training.setup(1));
+                b -> analyzer.shape(m, options.withProbedBatch(b), new ArrayList<>()), training.setup(1), device, maxBatch);
+        FitReport.Notes notes = notesAt(m, analyzer, options, Math.max(1, fit.maxBatch()));
+        String text = format == OutputFormat.json ? Json.pretty(FitReport.tree(model.model, fit, training.setup(1), notes))
+                : FitReport.table(model.model, fit, training.setup(1), notes);
         spec.commandLine().getOut().print(text);
-        return Main.OK;
+        if (format == OutputFormat.table) {
+            notes.warnings().forEach(w -> spec.commandLine().getErr().println("warning: " + w));
+        }
+        return fit.maxBatch() == 0 ? NOTHING_FITS : Main.OK;
+    }
+
+    /** What {@code memory --batch N} says: the binding warnings, the export checks and the plan's own. */
+    private FitReport.Notes notesAt(Model m, Analyzer analyzer, AnalysisOptions options, int batch) {
+        List<String> warnings = new ArrayList<>();
+        ShapedGraph shaped = analyzer.shape(m, options.withProbedBatch(batch), warnings);
+        warnings.addAll(shaped.warnings());
+        MemoryPlan plan = MemoryPlanner.standard().plan(shaped, training.setup(batch));
+        warnings.addAll(ExportCheck.trainingWarnings(shaped));
+        warnings.addAll(plan.warnings());
+        return new FitReport.Notes(warnings.stream().distinct().toList(), plan.approximate(), plan.partial());
     }
 }

@@ -51,6 +51,7 @@ final class MemoryCommand implements Callable<Integer> {
         Model m = ModelMeter.loadForTraining(model.model);
         List<String> warnings = new ArrayList<>();
         ShapedGraph shaped = Analyzer.standard().shape(m, options, warnings);
+        warnings.addAll(shaped.warnings()); // the shape engine's notes (a branch taken, a declaration overridden)
         int batch = Batches.of(shaped, options);
         TrainingSetup setup = training.setup(batch);
         MemoryPlan plan = MemoryPlanner.standard().plan(shaped, setup);

@@ -10,10 +10,13 @@ import dev.modelmeter.graph.TensorType;
 import dev.modelmeter.graph.ValueInfo;
 import dev.modelmeter.analysis.memory.MemoryPlanner;
 import dev.modelmeter.analysis.memory.TrainingSetup;
+import dev.modelmeter.ops.BodyCosts;
 import dev.modelmeter.ops.Cost;
 import dev.modelmeter.ops.CostContext;
 import dev.modelmeter.ops.OpDef;
 import dev.modelmeter.ops.OpRegistry;
+import dev.modelmeter.ops.UnknownCostException;
+import dev.modelmeter.shapes.BodyRuns;
 import dev.modelmeter.shapes.ShapeInference;
 import dev.modelmeter.shapes.ShapedGraph;
 
@@ -88,6 +91,11 @@ public final class Analyzer {
             nodes.add(costOf(node, shaped, owned.getOrDefault(node, List.of()), storedValues, warnings));
         }
         warnings.addAll(BatchWarnings.find(nodes));
+        for (NodeCost n : nodes) {
+            if (n.costNote() != null) {
+                warnings.add(n.costNote() + (n.costKnown() ? " (approximate)" : " (result is partial)"));
+            }
+        }
 
         Pattern frozen = options.freezePattern() == null ? null : Pattern.compile(options.freezePattern());
         long params = 0;
@@ -181,16 +189,26 @@ public final class Analyzer {
             shapesKnown &= node.outputs().get(i).isEmpty() || outs.get(i) != null && outs.get(i).isFullyKnown();
         }
         Cost cost = Cost.ZERO;
-        boolean costKnown = def != null && shapesKnown;
+        boolean costKnown = def != null && def.hasCost() && shapesKnown;
+        String costNote = def != null && !def.hasCost()
+                ? "cost of " + node.qualifiedOpType() + " not modelled (" + def.unknownCostReason() + ")" : null;
         int opset = shaped.opsets().getOrDefault(node.domain(), shaped.opsets().getOrDefault("", 1));
-        CostContext costContext = new CostContext(node, opset, ins, outs);
+        BodyRuns runs = shaped.bodies(node);
+        CostContext costContext = new CostContext(node, opset, ins, outs,
+                runs == null || !costKnown ? null : bodyCosts(runs, warnings));
         if (costKnown) {
             try {
-                cost = def.cost().cost(costContext);
+                cost = def.costOf(costContext);
+            } catch (UnknownCostException e) {
+                costKnown = false;
+                costNote = e.getMessage();
             } catch (RuntimeException e) {
                 costKnown = false;
                 warnings.add(node.opType() + " '" + node.name() + "': cost rule failed (" + e.getMessage() + ")");
             }
+        }
+        if (costKnown && cost.approximate()) {
+            costNote = node.opType() + " '" + node.name() + "': " + cost.formula();
         }
         long outputBytes = 0;
         if (!allOutputsKnownValues && (def == null || !def.view())) {
@@ -215,8 +233,40 @@ public final class Analyzer {
             explanation.add("output bytes = " + o.shape() + " × " + perElement + " (" + o.dtype().displayName()
                     + ") = " + String.format(java.util.Locale.ROOT, "%,d", o.bytes().getAsLong()) + " B");
         }
-        return new NodeCost(node, ins, outs, params, buffers, paramNames, cost.macs(), cost.otherFlops(),
-                outputBytes, costKnown, allOutputsKnownValues, explanation);
+        return new NodeCost(node, ins, outs, params, buffers, paramNames, costKnown ? cost.macs() : 0,
+                costKnown ? cost.otherFlops() : 0, outputBytes, costKnown, allOutputsKnownValues, explanation,
+                costKnown && cost.approximate(), costNote);
+    }
+
+    /**
+     * The cost of each body a control-flow node runs, for one execution: its nodes costed with the types
+     * they had in that run. Parameters are not counted here (their roles are decided for the whole model).
+     */
+    private BodyCosts bodyCosts(BodyRuns runs, List<String> warnings) {
+        List<BodyCosts.Run> out = new ArrayList<>();
+        for (BodyRuns.Run r : runs.runs()) {
+            long macs = 0;
+            long other = 0;
+            String unknown = r.body() == null ? "its shapes were not kept" : null;
+            boolean approximate = false;
+            if (r.body() != null) {
+                for (Node n : r.body().order()) {
+                    NodeCost c = costOf(n, r.body(), List.of(), Set.of(), warnings);
+                    if (!c.costKnown()) {
+                        if (unknown == null) {
+                            unknown = c.costNote() != null ? c.costNote()
+                                    : n.opType() + " '" + n.name() + "' has unknown shapes";
+                        }
+                        continue;
+                    }
+                    macs = Math.addExact(macs, c.macs());
+                    other = Math.addExact(other, c.otherFlops());
+                    approximate |= c.approximate();
+                }
+            }
+            out.add(new BodyCosts.Run(r.label(), macs, other, unknown, approximate, r.times(), r.timesUnknown()));
+        }
+        return new BodyCosts(out, runs.alternatives(), runs.note());
     }
 
     /**

@@ -34,7 +34,7 @@ public final class LayerFolding {
             String name = n.node().name().isEmpty() ? n.node().opType() : n.node().name();
             rows.add(new Layer(name, n.node().opType(), moduleClass(n), depthOf(n.node().scope()), n.inputs(), n.outputs(),
                     n.params(), n.buffers(), n.macs(), n.otherFlops(), n.outputBytes(), 1,
-                    n.explanation()));
+                    n.explanation(), n.costKnown(), n.approximate()));
         }
         return rows;
     }
@@ -148,7 +148,8 @@ public final class LayerFolding {
         }
         String name = key.startsWith("(") ? key.substring(0, key.indexOf(")#") + 1) : key;
         return new Layer(name, main.node().opType(), moduleClass(main), depthOf(name), inputs, outputs, params, buffers,
-                macs, other, outBytes, group.size(), formulas);
+                macs, other, outBytes, group.size(), formulas, group.stream().allMatch(NodeCost::costKnown),
+                group.stream().anyMatch(NodeCost::approximate));
     }
 
     /**

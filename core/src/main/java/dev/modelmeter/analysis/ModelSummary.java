@@ -49,6 +49,35 @@ public record ModelSummary(Model model, ShapedGraph shaped, List<NodeCost> nodes
     }
 
     /**
+     * Whether some cost is a bound rather than exact: an If whose branch is not known from shapes counts
+     * its larger branch.
+     *
+     * @return whether the summary is approximate
+     */
+    public boolean approximate() {
+        return nodes.stream().anyMatch(NodeCost::approximate);
+    }
+
+    /**
+     * Whether the inference peak is approximate: the graph holds If/Loop/Scan, which the memory planner
+     * runs as one unit, with one run's temporaries estimated (docs/MEMORY.md).
+     *
+     * @return whether {@link #inferencePeakBytes()} is approximate
+     */
+    public boolean inferencePeakApproximate() {
+        return !shaped.bodies().isEmpty();
+    }
+
+    /**
+     * Whether every node's MACs are known (else {@link #macs()} is the known part only).
+     *
+     * @return false when some node's cost is unknown
+     */
+    public boolean costsKnown() {
+        return nodes.stream().allMatch(NodeCost::costKnown);
+    }
+
+    /**
      * FLOPs in FlopCounterMode's convention (two per MAC).
      *
      * @return {@code 2 × macs}

@@ -8,7 +8,9 @@ import java.util.List;
 /**
  * One node's figures: the parameters it is the first to use, its MACs and other FLOPs, and the
  * bytes of its outputs. {@code costKnown} is false when a shape it needs is unknown or its operator
- * has no rule: its MACs are then 0 and the summary is partial.
+ * has no cost rule: its MACs are then not known (renderers show {@code ?}, JSON {@code null}) and the
+ * summary is partial. {@code approximate} marks a bound (an If whose branch is not known counts the
+ * larger one); {@code costNote} says why the cost is unknown or approximate (null otherwise).
  *
  * @param paramNames  the parameter tensors first used by this node
  * @param outputBytes bytes of its outputs (0 for views and for values computed at analysis time)
@@ -16,7 +18,30 @@ import java.util.List;
  */
 public record NodeCost(Node node, List<TensorType> inputs, List<TensorType> outputs, long params, long buffers,
                        List<String> paramNames, long macs, long otherFlops, long outputBytes, boolean costKnown,
-                       boolean constantFolded, List<String> explanation) {
+                       boolean constantFolded, List<String> explanation, boolean approximate, String costNote) {
+
+    /**
+     * An exact or unknown cost without a note.
+     *
+     * @param node           the node
+     * @param inputs         its input types
+     * @param outputs        its output types
+     * @param params         parameter elements it is the first to use
+     * @param buffers        buffer elements it is the first to use
+     * @param paramNames     those parameters' names
+     * @param macs           multiply-accumulates
+     * @param otherFlops     other arithmetic, reported apart
+     * @param outputBytes    bytes of its outputs
+     * @param costKnown      whether its cost could be computed
+     * @param constantFolded whether it was computed at analysis time
+     * @param explanation    the arithmetic behind its figures
+     */
+    public NodeCost(Node node, List<TensorType> inputs, List<TensorType> outputs, long params, long buffers,
+                    List<String> paramNames, long macs, long otherFlops, long outputBytes, boolean costKnown,
+                    boolean constantFolded, List<String> explanation) {
+        this(node, inputs, outputs, params, buffers, paramNames, macs, otherFlops, outputBytes, costKnown,
+                constantFolded, explanation, false, null);
+    }
 
     /**
      * Copies the lists; null types become {@link #UNKNOWN}.
@@ -33,6 +58,8 @@ public record NodeCost(Node node, List<TensorType> inputs, List<TensorType> outp
      * @param costKnown      whether its cost could be computed
      * @param constantFolded whether it was computed at analysis time
      * @param explanation    the arithmetic behind its figures
+     * @param approximate    whether its cost is a bound rather than exact
+     * @param costNote       why its cost is unknown or approximate, or null
      */
     public NodeCost {
         inputs = List.copyOf(inputs.stream().map(t -> t == null ? UNKNOWN : t).toList());

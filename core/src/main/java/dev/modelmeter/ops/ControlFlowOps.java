@@ -9,7 +9,9 @@ import dev.modelmeter.graph.Shape;
 import dev.modelmeter.graph.TensorType;
 import dev.modelmeter.graph.TensorValue;
 import dev.modelmeter.graph.ValueType;
+import dev.modelmeter.shapes.BodyRuns;
 import dev.modelmeter.shapes.InferenceContext;
+import dev.modelmeter.shapes.ShapeException;
 import dev.modelmeter.shapes.Shapes;
 
 import java.util.ArrayList;
@@ -34,9 +36,9 @@ public final class ControlFlowOps implements OpFamily {
     @Override
     public void register(OpRegistry r) {
         r.add(
-                OpDef.op("If").shape(ControlFlowOps::ifRule),
-                OpDef.op("Loop").shape(ControlFlowOps::loop).constants(0, 1),
-                OpDef.op("Scan").shape(ControlFlowOps::scan));
+                OpDef.op("If").shape(ControlFlowOps::ifRule).cost(ControlFlowOps::bodiesCost),
+                OpDef.op("Loop").shape(ControlFlowOps::loop).cost(ControlFlowOps::bodiesCost).constants(0, 1),
+                OpDef.op("Scan").shape(ControlFlowOps::scan).cost(ControlFlowOps::bodiesCost));
     }
 
     private static Graph body(InferenceContext ctx, String name) {
@@ -53,34 +55,128 @@ public final class ControlFlowOps implements OpFamily {
         Graph thenBranch = body(ctx, "then_branch");
         Graph elseBranch = body(ctx, "else_branch");
         TensorValue cond = ctx.inputValue(0);
-        List<ValueType> outs;
         if (cond != null && cond.size() == 1) {
             // the branch taken is known: its outputs, values included (shape arithmetic in expanded functions)
-            InferenceContext.SubgraphResult taken = ctx.inferSubgraphWithValues(
-                    cond.get(0) != 0 ? thenBranch : elseBranch, List.of());
-            for (int i = 0; i < ctx.outputCount() && i < taken.types().size(); i++) {
-                TensorValue v = taken.values().get(i);
-                if (v != null && taken.types().get(i) instanceof TensorType) {
-                    ctx.outputValue(i, v);
-                } else {
-                    ctx.output(i, taken.types().get(i));
-                }
-            }
+            boolean then = cond.get(0) != 0;
+            String label = then ? "then_branch" : "else_branch";
+            InferenceContext.SubgraphResult taken = ctx.inferSubgraphWithValues(then ? thenBranch : elseBranch, List.of());
+            ctx.bodies(new BodyRuns(List.of(new BodyRuns.Run(label, taken.shaped(), 1, null)), false,
+                    "condition known from shapes: " + label + " runs"));
+            outputTaken(ctx, taken);
             return;
-        } else {
-            List<ValueType> a = ctx.inferSubgraph(thenBranch, List.of());
-            List<ValueType> b = ctx.inferSubgraph(elseBranch, List.of());
-            if (a.size() != b.size()) {
-                throw ctx.fail("branches have " + a.size() + " and " + b.size() + " outputs");
-            }
-            outs = new ArrayList<>();
-            for (int i = 0; i < a.size(); i++) {
-                outs.add(TypeUnion.union(a.get(i), b.get(i)));
-            }
+        }
+        // the condition is not known: a branch whose shapes are impossible with these inputs is not the one
+        // that runs (a rank test choosing between code paths for different ranks)
+        InferenceContext.SubgraphResult a = null;
+        InferenceContext.SubgraphResult b = null;
+        ShapeException thenFails = null;
+        ShapeException elseFails = null;
+        try {
+            a = ctx.inferSubgraphWithValues(thenBranch, List.of());
+        } catch (ShapeException e) {
+            thenFails = e;
+        }
+        try {
+            b = ctx.inferSubgraphWithValues(elseBranch, List.of());
+        } catch (ShapeException e) {
+            elseFails = e;
+        }
+        if (a == null && b == null) {
+            throw thenFails;
+        }
+        if (a == null || b == null) {
+            String failed = a == null ? "then_branch" : "else_branch";
+            String runs = a == null ? "else_branch" : "then_branch";
+            String why = (a == null ? thenFails : elseFails).getMessage();
+            ctx.warn("If '" + ctx.node().name() + "': condition not known from shapes; " + failed
+                    + " cannot run with these shapes (" + why + "), so " + runs + " is taken");
+            InferenceContext.SubgraphResult taken = a == null ? b : a;
+            ctx.bodies(new BodyRuns(List.of(new BodyRuns.Run(runs, taken.shaped(), 1, null)), false,
+                    failed + " cannot run with these shapes: " + runs + " runs"));
+            outputTaken(ctx, taken);
+            return;
+        }
+        if (a.types().size() != b.types().size()) {
+            throw ctx.fail("branches have " + a.types().size() + " and " + b.types().size() + " outputs");
+        }
+        ctx.bodies(new BodyRuns(List.of(new BodyRuns.Run("then_branch", a.shaped(), 1, null),
+                new BodyRuns.Run("else_branch", b.shaped(), 1, null)), true,
+                "condition not known from shapes or constant values"));
+        List<ValueType> outs = new ArrayList<>();
+        for (int i = 0; i < a.types().size(); i++) {
+            outs.add(TypeUnion.union(a.types().get(i), b.types().get(i)));
         }
         for (int i = 0; i < ctx.outputCount() && i < outs.size(); i++) {
             ctx.output(i, outs.get(i));
         }
+    }
+
+    private static void outputTaken(InferenceContext ctx, InferenceContext.SubgraphResult taken) {
+        for (int i = 0; i < ctx.outputCount() && i < taken.types().size(); i++) {
+            TensorValue v = taken.values().get(i);
+            if (v != null && taken.types().get(i) instanceof TensorType) {
+                ctx.outputValue(i, v);
+            } else {
+                ctx.output(i, taken.types().get(i));
+            }
+        }
+    }
+
+    // ---- cost: the bodies that run ----
+
+    /**
+     * The cost of the bodies that run: each run's cost × its count, summed; for an If whose branch is not
+     * known, the larger branch, marked approximate. A run whose count or cost is unknown makes the whole
+     * unknown ({@link UnknownCostException}, with the reason).
+     */
+    static Cost bodiesCost(CostContext ctx) {
+        BodyCosts b = ctx.bodies();
+        String name = ctx.node().opType() + " '" + ctx.node().name() + "'";
+        if (b == null || b.runs().isEmpty()) {
+            throw new UnknownCostException(name + ": its bodies were not inferred");
+        }
+        if (b.alternatives()) {
+            BodyCosts.Run larger = null;
+            StringBuilder each = new StringBuilder();
+            for (BodyCosts.Run r : b.runs()) {
+                if (r.unknown() != null) {
+                    throw new UnknownCostException(name + ": " + r.label() + " has an unknown cost (" + r.unknown() + ")");
+                }
+                each.append(each.length() == 0 ? "" : ", ").append(r.label()).append(' ').append(CostText.num(r.macs()))
+                        .append(" MACs");
+                if (larger == null || r.macs() > larger.macs()
+                        || (r.macs() == larger.macs() && r.otherFlops() > larger.otherFlops())) {
+                    larger = r;
+                }
+            }
+            return new Cost(larger.macs(), larger.otherFlops(), "branch not known (" + b.note() + "): the larger "
+                    + "counted, " + larger.label() + " (" + each + ")", true);
+        }
+        long macs = 0;
+        long other = 0;
+        boolean approximate = false;
+        StringBuilder formula = new StringBuilder();
+        for (BodyCosts.Run r : b.runs()) {
+            if (r.unknown() != null) {
+                throw new UnknownCostException(name + ": " + r.label() + " has an unknown cost (" + r.unknown() + ")");
+            }
+            if (r.times() < 0) {
+                throw new UnknownCostException(name + ": " + r.timesUnknown() + "; one run of its " + r.label()
+                        + " costs " + CostText.num(r.macs()) + " MACs");
+            }
+            macs = Math.addExact(macs, Math.multiplyExact(r.macs(), r.times()));
+            other = Math.addExact(other, Math.multiplyExact(r.otherFlops(), r.times()));
+            approximate |= r.approximate();
+            if (b.runs().size() <= 4) {
+                formula.append(formula.length() == 0 ? "" : " + ").append(r.label()).append(' ')
+                        .append(CostText.num(r.macs())).append(r.times() == 1 ? "" : " × " + r.times());
+            }
+        }
+        if (b.runs().size() > 4) {
+            formula.append(b.runs().size()).append(" iterations followed one by one");
+        }
+        return new Cost(macs, other, "macs = " + formula + " = " + CostText.num(macs)
+                + (b.note() == null ? "" : " (" + b.note() + ")"), approximate);
     }
 
     // ---- Loop ----
@@ -104,13 +200,15 @@ public final class ControlFlowOps implements OpFamily {
             return;
         }
         List<ValueType> outs = null;
+        InferenceContext.SubgraphResult lastPass = null;
         List<ValueType> finals = new ArrayList<>(state);
         for (int pass = 0; pass < MAX_BODY_PASSES; pass++) {
             List<ValueType> bodyIn = new ArrayList<>();
             bodyIn.add(new TensorType(DType.INT64, Shape.SCALAR));
             bodyIn.add(new TensorType(DType.BOOL, Shape.SCALAR));
             bodyIn.addAll(state);
-            outs = ctx.inferSubgraph(body, bodyIn);
+            lastPass = ctx.inferSubgraphWithValues(body, bodyIn);
+            outs = lastPass.types();
             if (outs.size() < 1 + carried) {
                 throw ctx.fail("body returns " + outs.size() + " values for " + carried + " carried ones");
             }
@@ -130,6 +228,12 @@ public final class ControlFlowOps implements OpFamily {
             state = next;
         }
         Dim trips = tripCount(ctx, body);
+        long[] m = ctx.inputLongs(0);
+        String whyUnknown = trips.isKnown() ? null : m == null || m.length != 1
+                ? "trip count unknown: M is not known from shapes or constant values"
+                : "trip count unknown: the body's condition may stop it before M = " + m[0];
+        ctx.bodies(new BodyRuns(List.of(new BodyRuns.Run("body", lastPass.shaped(),
+                trips.isKnown() ? trips.value() : -1, whyUnknown)), false, null));
         for (int i = 0; i < ctx.outputCount(); i++) {
             if (i < carried) {
                 ctx.output(i, finals.get(i));
@@ -159,6 +263,7 @@ public final class ControlFlowOps implements OpFamily {
             values.add(ctx.inputValue(2 + i));
         }
         List<List<ValueType>> scans = new ArrayList<>();
+        List<BodyRuns.Run> runs = new ArrayList<>();
         boolean going = cond[0] != 0;
         long trips = 0;
         while (going && trips < m[0]) {
@@ -173,6 +278,7 @@ public final class ControlFlowOps implements OpFamily {
                 return false;
             }
             going = r.values().get(0).get(0) != 0;
+            runs.add(new BodyRuns.Run("body (iteration " + trips + ")", r.shaped(), 1, null));
             types = new ArrayList<>(r.types().subList(1, 1 + carried));
             values = new ArrayList<>(r.values().subList(1, 1 + carried));
             scans.add(r.types().subList(1 + carried, r.types().size()));
@@ -181,6 +287,7 @@ public final class ControlFlowOps implements OpFamily {
         if (trips == 0) {
             return false; // no iteration ran: the scan outputs' element types are not known
         }
+        ctx.bodies(new BodyRuns(runs, false, trips + " iteration(s) followed one by one"));
         for (int i = 0; i < ctx.outputCount(); i++) {
             if (i < carried) {
                 if (values.get(i) != null && types.get(i) instanceof TensorType) {
@@ -295,7 +402,14 @@ public final class ControlFlowOps implements OpFamily {
             }
             bodyIn.add(new TensorType(t.dtype(), element));
         }
-        List<ValueType> outs = ctx.inferSubgraph(body, bodyIn);
+        InferenceContext.SubgraphResult inferred = ctx.inferSubgraphWithValues(body, bodyIn);
+        List<ValueType> outs = inferred.types();
+        // the body runs once per sequence step (and, in Scan 8, per batch entry)
+        Dim times = !batched ? length : length.isKnown() && batch.isKnown() ? Dim.of(length.value() * batch.value())
+                : Dim.unknown();
+        ctx.bodies(new BodyRuns(List.of(new BodyRuns.Run("body", inferred.shaped(),
+                times.isKnown() ? times.value() : -1,
+                times.isKnown() ? null : "sequence length unknown: the scanned axis is not known")), false, null));
         long[] outAxes = ctx.intsAttr("scan_output_axes");
         for (int i = 0; i < ctx.outputCount() && i < outs.size(); i++) {
             ValueType o = outs.get(i);

@@ -6,11 +6,24 @@ package dev.modelmeter.ops;
  * {@code otherFlops} estimates the arithmetic of everything else (elementwise, normalisation,
  * pooling, softmax), which FlopCounterMode ignores; it is reported apart so that the headline figures
  * stay comparable. {@code formula} is the arithmetic with the numbers put in, for {@code --explain}.
+ * {@code approximate} marks a bound rather than an exact figure (an If whose condition is not known counts
+ * its larger branch).
  */
-public record Cost(long macs, long otherFlops, String formula) {
+public record Cost(long macs, long otherFlops, String formula, boolean approximate) {
 
-    /** No cost (shape arithmetic, views, unmodelled work). */
+    /** No cost (shape arithmetic, views): an operator that declares no cost, with its reason. */
     public static final Cost ZERO = new Cost(0, 0, "");
+
+    /**
+     * An exact cost.
+     *
+     * @param macs       multiply-accumulates
+     * @param otherFlops other arithmetic
+     * @param formula    the arithmetic with numbers put in
+     */
+    public Cost(long macs, long otherFlops, String formula) {
+        this(macs, otherFlops, formula, false);
+    }
 
     /**
      * A matmul-like cost.

@@ -7,9 +7,22 @@ import java.util.List;
 
 /**
  * A node with the tensor types of its inputs and outputs; entries are null for omitted or unknown
- * values. Cost rules are only asked once every shape they read is known.
+ * values. Cost rules are only asked once every shape they read is known. {@code bodies} holds the
+ * costs of a control-flow node's bodies (null for other nodes).
  */
-public record CostContext(Node node, int opset, List<TensorType> inputs, List<TensorType> outputs) {
+public record CostContext(Node node, int opset, List<TensorType> inputs, List<TensorType> outputs, BodyCosts bodies) {
+
+    /**
+     * A context for a node without bodies.
+     *
+     * @param node    the node
+     * @param opset   the opset version in force
+     * @param inputs  its input types
+     * @param outputs its output types
+     */
+    public CostContext(Node node, int opset, List<TensorType> inputs, List<TensorType> outputs) {
+        this(node, opset, inputs, outputs, null);
+    }
 
     /**
      * The type of input {@code i}.

@@ -55,7 +55,8 @@ final class CostText {
 
     /** What a cost rule returns when a shape it needs is not known: nothing counted, and said so. */
     static Cost unknown(String what) {
-        return new Cost(0, 0, what + ": shapes not known, not counted");
+        // never a zero shown as if known: the node's cost is reported unknown (partial)
+        throw new UnknownCostException(what + ": shapes not known, cost not counted");
     }
 
     static String shape(Shape s) {

@@ -28,21 +28,21 @@ final class IndexingOps {
 
     static void register(OpRegistry r) {
         r.add(
-                OpDef.op("Slice").shape(IndexingOps::slice).constants(1, 2, 3, 4).view().saves(AutogradRule.NOTHING),
+                OpDef.op("Slice").shape(IndexingOps::slice).noCost("a view: moves no data").constants(1, 2, 3, 4).view().saves(AutogradRule.NOTHING),
                 // Embedding (a Gather on a stored table) keeps its int64 indices; the fixtures measure that
-                OpDef.op("Gather").shape(IndexingOps::gather).constants(1)
+                OpDef.op("Gather").shape(IndexingOps::gather).noCost("copies data: no arithmetic (FLOPs count arithmetic only)").constants(1)
                         .saves(ctx -> ctx.isWeight(0) ? List.of(Saved.input(1)) : List.of()),
-                OpDef.op("GatherElements").shape(IndexingOps::gatherElements).constants(1).saves(IndexingOps::savesIndices),
-                OpDef.op("GatherND").shape(IndexingOps::gatherNd).constants(1).saves(IndexingOps::savesIndices),
-                OpDef.op("ScatterElements").shape(TensorOps::sameAsInput).constants(1).saves(IndexingOps::savesIndices),
-                OpDef.op("Scatter").shape(TensorOps::sameAsInput).constants(1).saves(IndexingOps::savesIndices),
-                OpDef.op("ScatterND").shape(TensorOps::sameAsInput).constants(1).saves(IndexingOps::savesIndices),
+                OpDef.op("GatherElements").shape(IndexingOps::gatherElements).noCost("copies data: no arithmetic (FLOPs count arithmetic only)").constants(1).saves(IndexingOps::savesIndices),
+                OpDef.op("GatherND").shape(IndexingOps::gatherNd).noCost("copies data: no arithmetic (FLOPs count arithmetic only)").constants(1).saves(IndexingOps::savesIndices),
+                OpDef.op("ScatterElements").shape(TensorOps::sameAsInput).cost(IndexingOps::scatterCost).constants(1).saves(IndexingOps::savesIndices),
+                OpDef.op("Scatter").shape(TensorOps::sameAsInput).noCost("copies data: no arithmetic (FLOPs count arithmetic only)").constants(1).saves(IndexingOps::savesIndices),
+                OpDef.op("ScatterND").shape(TensorOps::sameAsInput).cost(IndexingOps::scatterCost).constants(1).saves(IndexingOps::savesIndices),
                 // opset 24: writes updates into a KV cache at given positions; the cache keeps its shape
-                OpDef.op("TensorScatter").shape(TensorOps::sameAsInput).constants(2).saves(AutogradRule.NOTHING),
-                OpDef.op("OneHot").shape(IndexingOps::oneHot).constants(1, 2).saves(AutogradRule.NOTHING),
-                OpDef.op("NonZero").shape(IndexingOps::nonZero).saves(AutogradRule.NOTHING),
-                OpDef.op("Compress").shape(IndexingOps::compress).constants(1).saves(AutogradRule.NOTHING),
-                OpDef.op("Unique").shape(IndexingOps::unique).saves(AutogradRule.NOTHING));
+                OpDef.op("TensorScatter").shape(TensorOps::sameAsInput).noCost("copies data: no arithmetic (FLOPs count arithmetic only)").constants(2).saves(AutogradRule.NOTHING),
+                OpDef.op("OneHot").shape(IndexingOps::oneHot).noCost("fills a tensor: no arithmetic on data").constants(1, 2).saves(AutogradRule.NOTHING),
+                OpDef.op("NonZero").shape(IndexingOps::nonZero).noCost("compares and copies: no floating-point arithmetic").saves(AutogradRule.NOTHING),
+                OpDef.op("Compress").shape(IndexingOps::compress).noCost("copies data: no arithmetic (FLOPs count arithmetic only)").constants(1).saves(AutogradRule.NOTHING),
+                OpDef.op("Unique").shape(IndexingOps::unique).noCost("sorts and compares: no floating-point arithmetic").saves(AutogradRule.NOTHING));
     }
 
     /** The index tensor (input 1) outlives the forward when the data needs a gradient. */
@@ -372,5 +372,18 @@ final class IndexingOps {
             seen.add(Arrays.stream(part.data()).boxed().toList());
         }
         return seen.size();
+    }
+
+    /**
+     * A scatter copies its updates, except with a reduction (add, mul, min, max), which combines each
+     * update element with the element it lands on: one operation per update element (other FLOPs).
+     */
+    static Cost scatterCost(CostContext ctx) {
+        String reduction = ctx.node().stringAttr("reduction", "none");
+        if (reduction.equals("none")) {
+            return Cost.ZERO;
+        }
+        long n = ctx.inputNumel(2);
+        return Cost.other(n, n + " updates × 1 " + reduction);
     }
 }

@@ -97,14 +97,14 @@ public final class MiscOps implements OpFamily {
             DType out = dtypeAttr(ctx, "dtype", DType.INT32);
             Dim samples = Dim.of(ctx.intAttr("sample_size", 1));
             ctx.output(0, out, x.shape() == null ? null : new Shape(List.of(x.shape().dim(0), samples)));
-        }).saves(AutogradRule.NOTHING));
+        }).costUnknown("sampling: no FLOP convention").saves(AutogradRule.NOTHING));
         r.add(op("EyeLike").shape(ctx -> {
             TensorType x = ctx.input(0);
             if (x.shape() != null && x.shape().rank() != 2) {
                 throw ctx.fail("input must be 2-D, got rank " + x.shape().rank());
             }
             ctx.output(0, dtypeAttr(ctx, "dtype", x.dtype()), x.shape());
-        }).saves(AutogradRule.NOTHING));
+        }).noCost("fills a tensor: no arithmetic on data").saves(AutogradRule.NOTHING));
         // Det: [*, M, M] → [*].
         r.add(op("Det").shape(ctx -> {
             TensorType x = ctx.input(0);
@@ -117,7 +117,7 @@ public final class MiscOps implements OpFamily {
                 throw ctx.fail("input must have rank >= 2, got " + s.rank());
             }
             ctx.output(0, x.dtype(), new Shape(s.dims().subList(0, s.rank() - 2)));
-        }));
+        }).costUnknown("a matrix factorisation: no FLOP convention in FlopCounterMode"));
     }
 
     // ---------------------------------------------------------------- strings
@@ -125,14 +125,14 @@ public final class MiscOps implements OpFamily {
     private void registerStrings(OpRegistry r) {
         // Stopwords remove a data-dependent number of strings: known when the strings are, else the
         // last size is unknown.
-        r.add(op("StringNormalizer").shape(MiscOps::stringNormalizer).saves(AutogradRule.NOTHING));
-        r.add(op("RegexFullMatch").shape(ctx -> ctx.output(0, DType.BOOL, ctx.input(0).shape()))
+        r.add(op("StringNormalizer").shape(MiscOps::stringNormalizer).noCost("string work: no floating-point arithmetic").saves(AutogradRule.NOTHING));
+        r.add(op("RegexFullMatch").shape(ctx -> ctx.output(0, DType.BOOL, ctx.input(0).shape())).noCost("string work: no floating-point arithmetic")
                 .saves(AutogradRule.NOTHING));
-        r.add(op("StringConcat").shape(ElementwiseOps.broadcastRule(ElementwiseOps.fixed(DType.STRING), null))
+        r.add(op("StringConcat").shape(ElementwiseOps.broadcastRule(ElementwiseOps.fixed(DType.STRING), null)).noCost("string work: no floating-point arithmetic")
                 .saves(AutogradRule.NOTHING));
         // StringSplit: Y has one more axis, as long as the most substrings any element splits into
         // (known when the strings are; 0 when there are no elements); Z counts them per element.
-        r.add(op("StringSplit").shape(MiscOps::stringSplit).saves(AutogradRule.NOTHING));
+        r.add(op("StringSplit").shape(MiscOps::stringSplit).noCost("string work: no floating-point arithmetic").saves(AutogradRule.NOTHING));
         // TfIdfVectorizer: [C] → [max(ngram_indexes)+1], [N, C] → [N, max+1], float.
         r.add(op("TfIdfVectorizer").shape(ctx -> {
             TensorType x = ctx.input(0);
@@ -153,7 +153,7 @@ public final class MiscOps implements OpFamily {
             } else {
                 throw ctx.fail("input must be 1-D or 2-D, got rank " + s.rank());
             }
-        }).saves(AutogradRule.NOTHING));
+        }).costUnknown("n-gram matching: no FLOP convention").saves(AutogradRule.NOTHING));
     }
 
     /**
@@ -240,7 +240,7 @@ public final class MiscOps implements OpFamily {
                 long[] size = ctx.inputLongs(0);
                 Dim n = size != null && size.length == 1 ? Dim.of(size[0]) : Dim.unknown();
                 ctx.output(0, dtypeAttr(ctx, "output_datatype", DType.FLOAT), new Shape(List.of(n)));
-            }).saves(AutogradRule.NOTHING).constants(0));
+            }).cost(ElementwiseOps::perElement).saves(AutogradRule.NOTHING).constants(0));
         }
         r.add(op("MelWeightMatrix").shape(ctx -> {
             long[] bins = ctx.inputLongs(0);
@@ -248,9 +248,9 @@ public final class MiscOps implements OpFamily {
             Dim rows = dft != null && dft.length == 1 ? Dim.of(dft[0] / 2 + 1) : Dim.unknown();
             Dim cols = bins != null && bins.length == 1 ? Dim.of(bins[0]) : Dim.unknown();
             ctx.output(0, dtypeAttr(ctx, "output_datatype", DType.FLOAT), new Shape(List.of(rows, cols)));
-        }).saves(AutogradRule.NOTHING).constants(0, 1, 2, 3, 4));
-        r.add(op("DFT").shape(MiscOps::dft).constants(1, 2));
-        r.add(op("STFT").shape(MiscOps::stft).constants(1, 3));
+        }).cost(ElementwiseOps::perElement).saves(AutogradRule.NOTHING).constants(0, 1, 2, 3, 4));
+        r.add(op("DFT").shape(MiscOps::dft).costUnknown("a Fourier transform: no FLOP convention in FlopCounterMode").constants(1, 2));
+        r.add(op("STFT").shape(MiscOps::stft).costUnknown("a Fourier transform: no FLOP convention in FlopCounterMode").constants(1, 3));
     }
 
     /**
@@ -365,7 +365,7 @@ public final class MiscOps implements OpFamily {
             Dim h = hw != null ? Dim.of(hw[0]) : Dim.unknown();
             Dim w = hw != null ? Dim.of(hw[1]) : Dim.unknown();
             ctx.output(0, DType.UINT8, new Shape(List.of(h, w, Dim.of(channels))));
-        }).saves(AutogradRule.NOTHING));
+        }).costUnknown("image decoding: no FLOP convention").saves(AutogradRule.NOTHING));
         // AffineGrid(theta [N,2,3] | [N,3,4], size [N,C,H,W] | [N,C,D,H,W]) → [N,H,W,2] | [N,D,H,W,3].
         r.add(op("AffineGrid").shape(ctx -> {
             TensorType theta = ctx.input(0);
@@ -392,7 +392,7 @@ public final class MiscOps implements OpFamily {
             }
             dims.add(Dim.of(spatial));
             ctx.output(0, theta.dtype(), new Shape(dims));
-        }).constants(1));
+        }).costUnknown("grid generation: not modelled").constants(1));
         // Col2Im(input [N, C·∏block, L], image_shape, block_shape) → [N, C, *image_shape].
         r.add(op("Col2Im").shape(ctx -> {
             TensorType x = ctx.input(0);
@@ -428,7 +428,7 @@ public final class MiscOps implements OpFamily {
                 dims.add(image != null ? Dim.of(image[i]) : Dim.unknown());
             }
             ctx.output(0, x.dtype(), new Shape(dims));
-        }).constants(1, 2));
+        }).costUnknown("patch folding: not modelled").constants(1, 2));
         // CenterCropPad(input, shape): the sizes at `axes` (default: all) become `shape`.
         r.add(op("CenterCropPad").shape(ctx -> {
             TensorType x = ctx.input(0);
@@ -452,7 +452,7 @@ public final class MiscOps implements OpFamily {
                 dims.set(a, target != null && i < target.length ? Dim.of(target[i]) : Dim.unknown());
             }
             ctx.output(0, x.dtype(), new Shape(dims));
-        }).constants(1));
+        }).noCost("copies data: no arithmetic (FLOPs count arithmetic only)").constants(1));
     }
 
     // ---------------------------------------------------------------- ai.onnx.ml
@@ -474,7 +474,7 @@ public final class MiscOps implements OpFamily {
                 out = ctx.opset() < 2 ? (x.dtype() == DType.STRING ? DType.INT64 : DType.STRING) : DType.UNDEFINED;
             }
             ctx.output(0, out, x.shape());
-        }).saves(AutogradRule.NOTHING));
+        }).noCost("a table lookup: no arithmetic").saves(AutogradRule.NOTHING));
         // ArrayFeatureExtractor(X [..., F], Y indices) → [..., |Y|] (a 1-D X gives [1, |Y|]).
         r.add(op(ML, "ArrayFeatureExtractor").shape(ctx -> {
             TensorType x = ctx.input(0);
@@ -493,7 +493,7 @@ public final class MiscOps implements OpFamily {
             }
             dims.add(k);
             ctx.output(0, x.dtype(), new Shape(dims));
-        }).saves(AutogradRule.NOTHING));
+        }).noCost("copies data: no arithmetic (FLOPs count arithmetic only)").saves(AutogradRule.NOTHING));
         r.add(op(ML, "Binarizer").shape(ctx -> ctx.output(0, ctx.input(0)))
                 .cost(ElementwiseOps::perElement).saves(AutogradRule.NOTHING));
         // TreeEnsemble (ml opset 5): [N, F] → [N, n_targets] of X's type.
@@ -502,7 +502,7 @@ public final class MiscOps implements OpFamily {
             Dim targets = ctx.hasAttr("n_targets") ? Dim.of(ctx.intAttr("n_targets", 1)) : Dim.unknown();
             Dim n = x.shape() != null && x.shape().rank() >= 1 ? x.shape().dim(0) : Dim.unknown();
             ctx.output(0, x.dtype(), new Shape(List.of(n, targets)));
-        }).saves(AutogradRule.NOTHING));
+        }).costUnknown("tree traversal: comparisons, no FLOP convention").saves(AutogradRule.NOTHING));
     }
 
     // ---------------------------------------------------------------- training optimisers
@@ -516,7 +516,7 @@ public final class MiscOps implements OpFamily {
         optimizer(r, "Adagrad", 3, new int[] {0, 2});
         optimizer(r, "Adam", 4, new int[] {0, 2, 3});
         optimizer(r, "Momentum", 3, new int[] {0, 2});
-        r.add(op(TRAINING, "Gradient").shape(MiscOps::gradient).saves(AutogradRule.NOTHING));
+        r.add(op(TRAINING, "Gradient").shape(MiscOps::gradient).costUnknown("a training operator: not modelled").saves(AutogradRule.NOTHING));
     }
 
     /**
@@ -548,7 +548,7 @@ public final class MiscOps implements OpFamily {
                 }
                 ctx.output(o, ctx.input(2 + outputGroups[group] * n + o % n));
             }
-        }).saves(AutogradRule.NOTHING));
+        }).costUnknown("an optimizer update: not modelled").saves(AutogradRule.NOTHING));
     }
 
     // ---------------------------------------------------------------- recent sequence-model ops
@@ -582,7 +582,7 @@ public final class MiscOps implements OpFamily {
                     ? w.shape().dim(w.shape().rank() - 1).value() : 0;
             return Cost.macs(out * k, out + " outputs × " + k + " taps");
         }).params(1, 2));
-        r.add(op("LinearAttention").shape(MiscOps::linearAttention));
+        r.add(op("LinearAttention").shape(MiscOps::linearAttention).costUnknown("not modelled"));
         // FlexAttention(Q [B, Hq, Lq, Dk], K [B, Hkv, Lk, Dk], V [B, Hkv, Lk, Dv]) → [B, Hq, Lq, Dv].
         r.add(op("ai.onnx.preview", "FlexAttention").shape(ctx -> {
             TensorType q = ctx.input(0);
@@ -598,7 +598,7 @@ public final class MiscOps implements OpFamily {
             TensorType k = ctx.input(1);
             TensorType v = ctx.input(2);
             if (q == null || k == null || v == null || !q.isFullyKnown() || !k.isFullyKnown() || !v.isFullyKnown()) {
-                return Cost.ZERO;
+                return CostText.unknown("FlexAttention");
             }
             long[] qs = q.shape().sizes();
             long lk = k.shape().dim(2).value();

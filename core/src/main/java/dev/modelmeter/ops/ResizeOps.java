@@ -156,8 +156,11 @@ final class ResizeOps {
         String mode = ctx.node().stringAttr("mode", "nearest");
         TensorType in = ctx.input(0);
         TensorType out = ctx.output(0);
-        if (mode.equals("nearest") || in == null || out == null || !in.isFullyKnown() || !out.isFullyKnown()) {
-            return Cost.ZERO;
+        if (mode.equals("nearest")) {
+            return Cost.ZERO; // nearest copies one tap: no arithmetic
+        }
+        if (in == null || out == null || !in.isFullyKnown() || !out.isFullyKnown()) {
+            return CostText.unknown("Resize");
         }
         int changed = 0;
         for (int i = 0; i < in.shape().rank() && i < out.shape().rank(); i++) {

@@ -31,26 +31,26 @@ public final class TensorOps implements OpFamily {
     @Override
     public void register(OpRegistry r) {
         r.add(
-                OpDef.op("Shape").shape(TensorOps::shapeOf).saves(AutogradRule.NOTHING),
-                OpDef.op("Size").shape(TensorOps::size).saves(AutogradRule.NOTHING),
-                OpDef.op("Reshape").shape(TensorOps::reshape).constants(1).view().saves(AutogradRule.NOTHING),
-                OpDef.op("Flatten").shape(TensorOps::flatten).view().saves(AutogradRule.NOTHING),
-                OpDef.op("Squeeze").shape(TensorOps::squeeze).constants(1).view().saves(AutogradRule.NOTHING),
-                OpDef.op("Unsqueeze").shape(TensorOps::unsqueeze).constants(1).view().saves(AutogradRule.NOTHING),
-                OpDef.op("Transpose").shape(TensorOps::transpose).view().saves(AutogradRule.NOTHING),
-                OpDef.op("Identity").shape(TensorOps::identity).view().saves(AutogradRule.NOTHING),
-                OpDef.op("Concat").shape(JoinOps::concat).saves(AutogradRule.NOTHING),
-                OpDef.op("Split").shape(JoinOps::split).constants(1).view().saves(AutogradRule.NOTHING),
-                OpDef.op("Expand").shape(JoinOps::expand).constants(1).view().saves(AutogradRule.NOTHING),
-                OpDef.op("Tile").shape(JoinOps::tile).constants(1).saves(AutogradRule.NOTHING),
-                OpDef.op("Pad").shape(JoinOps::pad).constants(1, 2, 3).saves(AutogradRule.NOTHING),
-                OpDef.op("Constant").shape(ConstantOps::constant).saves(AutogradRule.NOTHING),
-                OpDef.op("ConstantOfShape").shape(ConstantOps::constantOfShape).constants(0).saves(AutogradRule.NOTHING),
-                OpDef.op("Range").shape(ConstantOps::range).constants(0, 1, 2).saves(AutogradRule.NOTHING),
-                OpDef.op("DepthToSpace").shape(ctx -> ConstantOps.spaceDepth(ctx, true)).saves(AutogradRule.NOTHING),
-                OpDef.op("SpaceToDepth").shape(ctx -> ConstantOps.spaceDepth(ctx, false)).saves(AutogradRule.NOTHING),
-                OpDef.op("Trilu").shape(TensorOps::sameAsInput).constants(1).saves(AutogradRule.NOTHING),
-                OpDef.op("ReverseSequence").shape(TensorOps::sameAsInput).constants(1).saves(AutogradRule.NOTHING));
+                OpDef.op("Shape").shape(TensorOps::shapeOf).noCost("reads the shape: touches no data").saves(AutogradRule.NOTHING),
+                OpDef.op("Size").shape(TensorOps::size).noCost("reads the shape: touches no data").saves(AutogradRule.NOTHING),
+                OpDef.op("Reshape").shape(TensorOps::reshape).noCost("a view: moves no data").constants(1).view().saves(AutogradRule.NOTHING),
+                OpDef.op("Flatten").shape(TensorOps::flatten).noCost("a view: moves no data").view().saves(AutogradRule.NOTHING),
+                OpDef.op("Squeeze").shape(TensorOps::squeeze).noCost("a view: moves no data").constants(1).view().saves(AutogradRule.NOTHING),
+                OpDef.op("Unsqueeze").shape(TensorOps::unsqueeze).noCost("a view: moves no data").constants(1).view().saves(AutogradRule.NOTHING),
+                OpDef.op("Transpose").shape(TensorOps::transpose).noCost("a view: moves no data").view().saves(AutogradRule.NOTHING),
+                OpDef.op("Identity").shape(TensorOps::identity).noCost("a view: moves no data").view().saves(AutogradRule.NOTHING),
+                OpDef.op("Concat").shape(JoinOps::concat).noCost("copies data: no arithmetic (FLOPs count arithmetic only)").saves(AutogradRule.NOTHING),
+                OpDef.op("Split").shape(JoinOps::split).noCost("a view: moves no data").constants(1).view().saves(AutogradRule.NOTHING),
+                OpDef.op("Expand").shape(JoinOps::expand).noCost("a view: moves no data").constants(1).view().saves(AutogradRule.NOTHING),
+                OpDef.op("Tile").shape(JoinOps::tile).noCost("copies data: no arithmetic (FLOPs count arithmetic only)").constants(1).saves(AutogradRule.NOTHING),
+                OpDef.op("Pad").shape(JoinOps::pad).noCost("copies data: no arithmetic (FLOPs count arithmetic only)").constants(1, 2, 3).saves(AutogradRule.NOTHING),
+                OpDef.op("Constant").shape(ConstantOps::constant).noCost("fills a tensor: no arithmetic on data").saves(AutogradRule.NOTHING),
+                OpDef.op("ConstantOfShape").shape(ConstantOps::constantOfShape).noCost("fills a tensor: no arithmetic on data").constants(0).saves(AutogradRule.NOTHING),
+                OpDef.op("Range").shape(ConstantOps::range).noCost("fills a tensor: no arithmetic on data").constants(0, 1, 2).saves(AutogradRule.NOTHING),
+                OpDef.op("DepthToSpace").shape(ctx -> ConstantOps.spaceDepth(ctx, true)).noCost("copies data: no arithmetic (FLOPs count arithmetic only)").saves(AutogradRule.NOTHING),
+                OpDef.op("SpaceToDepth").shape(ctx -> ConstantOps.spaceDepth(ctx, false)).noCost("copies data: no arithmetic (FLOPs count arithmetic only)").saves(AutogradRule.NOTHING),
+                OpDef.op("Trilu").shape(TensorOps::sameAsInput).noCost("masks by copying: no arithmetic").constants(1).saves(AutogradRule.NOTHING),
+                OpDef.op("ReverseSequence").shape(TensorOps::sameAsInput).noCost("copies data: no arithmetic (FLOPs count arithmetic only)").constants(1).saves(AutogradRule.NOTHING));
         IndexingOps.register(r);
         ResizeOps.register(r);
         SequenceOps.register(r);

@@ -64,4 +64,26 @@ public final class Format {
         }
         return b + " B";
     }
+
+    /** What a table shows for a cost that is not known: never a zero, never the {@code -} of a real zero. */
+    public static final String UNKNOWN = "?";
+
+    /**
+     * A row's cost in a table: {@code -} for a real zero, {@code ?} when unknown, {@code 1,024 + ?} when
+     * only part of a folded row is known, {@code ≤1,024} for an upper bound (an If's larger branch).
+     *
+     * @param value       the known figure (the known part when {@code known} is false)
+     * @param known       whether every part is known
+     * @param approximate whether the figure is an upper bound
+     * @return the text
+     */
+    public static String cost(long value, boolean known, boolean approximate) {
+        if (!known) {
+            return value == 0 ? UNKNOWN : count(value) + " + " + UNKNOWN;
+        }
+        if (value == 0) {
+            return "-";
+        }
+        return (approximate ? "≤" : "") + count(value);
+    }
 }

@@ -88,7 +88,11 @@ public final class MemoryReport {
                 .forEach(e -> layers.add(e.getKey().isEmpty() ? "(model)" : e.getKey(), Format.bytes(e.getValue())));
         sb.append("Largest saved activations by module:\n").append(layers.render());
         if (p.approximate()) {
-            sb.append("APPROXIMATE: some operators have no autograd rule; their inputs were assumed saved.\n");
+            sb.append("APPROXIMATE: operators without an autograd rule were assumed to save every input, and"
+                    + " If/Loop/Scan bodies' temporaries are not simulated (see the warnings).\n");
+        }
+        if (p.partial()) {
+            sb.append("PARTIAL: some sizes are unknown and were counted as 0 bytes; the figures are lower bounds.\n");
         }
         sb.append("(KiB/MiB/GiB are 1024-based; see docs/MEMORY.md for what each part counts)\n");
         return sb.toString();
@@ -142,6 +146,9 @@ public final class MemoryReport {
         sb.append("saved_for_backward,").append(p.savedBytes()).append(',').append(p.savedBytes()).append('\n');
         sb.append("inference_peak,").append(p.inference().peakBeyondWeightsBytes()).append(',')
                 .append(p.inference().peakBeyondWeightsBytes()).append('\n');
+        // the flags travel in every format: a figure is exact only when both are false
+        sb.append("approximate,").append(p.approximate()).append(',').append(p.approximate()).append('\n');
+        sb.append("partial,").append(p.partial()).append(',').append(p.partial()).append('\n');
         return sb.toString();
     }
 
@@ -238,6 +245,7 @@ public final class MemoryReport {
             d.put("fits", device.peakBytes() <= device.budgetBytes());
         }
         root.put("approximate", p.approximate());
+        root.put("partial", p.partial());
         ArrayNode warningList = root.putArray("warnings");
         java.util.stream.Stream.concat(warnings.stream(), p.warnings().stream()).distinct().forEach(warningList::add);
     }

@@ -47,8 +47,9 @@ public final class SummaryExplain {
         }
         String macRows = s.layers().stream().filter(l -> l.macs() > 0).map(l -> Format.count(l.macs()))
                 .collect(Collectors.joining(" + "));
-        sb.append("    MACs = ").append(macRows.isEmpty() ? "0" : abbreviate(macRows)).append(" = ")
-                .append(Format.count(s.macs())).append('\n');
+        String unknown = s.costsKnown() ? "" : " + ? (rows of unknown cost)";
+        sb.append("    MACs = ").append(macRows.isEmpty() ? "0" : abbreviate(macRows)).append(unknown).append(" = ")
+                .append(Format.count(s.macs())).append(unknown.isEmpty() ? "" : " + ?").append('\n');
         sb.append("    FLOPs = 2 × MACs = 2 × ").append(Format.count(s.macs())).append(" = ")
                 .append(Format.count(s.flops())).append('\n');
         sb.append("    input size = ").append(Format.count(s.inputBytes())).append(" B; sum of layer outputs = ")

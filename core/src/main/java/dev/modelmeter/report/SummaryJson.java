@@ -40,9 +40,13 @@ public final class SummaryJson {
         ObjectNode buffers = root.putObject("buffers");
         buffers.put("total", s.buffers());
         buffers.put("bytes", s.bufferBytes());
-        root.put("macs", s.macs());
-        root.put("flops", s.flops());
-        root.put("other_flops", s.otherFlops());
+        // an unknown total is null, never the sum of the known part shown as if whole
+        boolean known = s.costsKnown();
+        putKnown(root, "macs", s.macs(), known);
+        putKnown(root, "flops", s.flops(), known);
+        putKnown(root, "other_flops", s.otherFlops(), known);
+        root.put("known_macs", s.macs());
+        root.put("approximate", s.approximate());
         ObjectNode weights = root.putObject("weight_bytes_by_dtype");
         s.weightBytesByDtype().forEach((d, b) -> weights.put(d.displayName(), b));
         root.put("input_bytes", s.inputBytes());
@@ -53,6 +57,7 @@ public final class SummaryJson {
         } else {
             inference.putNull("activation_peak_bytes");
         }
+        inference.put("approximate", s.inferencePeakApproximate());
 
         ArrayNode layers = root.putArray("layers");
         for (Layer l : s.layers()) {
@@ -66,9 +71,11 @@ public final class SummaryJson {
             }
             o.put("params", l.params());
             o.put("buffers", l.buffers());
-            o.put("macs", l.macs());
-            o.put("flops", l.flops());
-            o.put("other_flops", l.otherFlops());
+            putKnown(o, "macs", l.macs(), l.costKnown());
+            putKnown(o, "flops", l.flops(), l.costKnown());
+            putKnown(o, "other_flops", l.otherFlops(), l.costKnown());
+            o.put("partial", !l.costKnown());
+            o.put("approximate", l.approximate());
             o.put("output_bytes", l.outputBytes());
             o.put("nodes", l.nodeCount());
         }
@@ -78,6 +85,14 @@ public final class SummaryJson {
         ArrayNode warnings = root.putArray("warnings");
         s.warnings().forEach(warnings::add);
         return root;
+    }
+
+    private static void putKnown(ObjectNode o, String field, long value, boolean known) {
+        if (known) {
+            o.put(field, value);
+        } else {
+            o.putNull(field);
+        }
     }
 
     /**

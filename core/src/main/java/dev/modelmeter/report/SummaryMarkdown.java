@@ -21,7 +21,8 @@ public final class SummaryMarkdown {
         for (Layer l : s.layers()) {
             sb.append("| ").append(escape(l.name())).append(" | ").append(l.op()).append(" | ")
                     .append(SummaryTable.shapes(l.outputShapes())).append(" | ").append(Format.count(l.params()))
-                    .append(" | ").append(Format.count(l.macs())).append(" |\n");
+                    .append(" | ").append(Format.cost(l.macs(), l.costKnown(), l.approximate()).equals("-") ? "0"
+                            : Format.cost(l.macs(), l.costKnown(), l.approximate())).append(" |\n");
         }
         sb.append("\n```").append(SummaryTable.totals(s)).append("```\n");
         return sb.toString();

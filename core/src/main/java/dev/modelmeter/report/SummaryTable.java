@@ -24,7 +24,7 @@ public final class SummaryTable {
                 false, false, false, true, true);
         for (Layer l : s.layers()) {
             t.add(l.name(), l.op(), shapes(l.outputShapes()), l.params() == 0 ? "-" : Format.count(l.params()),
-                    l.macs() == 0 ? "-" : Format.count(l.macs()));
+                    Format.cost(l.macs(), l.costKnown(), l.approximate()));
         }
         StringBuilder sb = new StringBuilder();
         sb.append(s.model().source()).append('\n');
@@ -46,9 +46,15 @@ public final class SummaryTable {
         line(sb, "Trainable params", Format.count(s.params().trainable()));
         line(sb, "Non-trainable params", Format.count(s.params().nonTrainable()));
         line(sb, "Buffers", Format.count(s.buffers()) + " elements (" + Format.bytes(s.bufferBytes()) + ")");
-        line(sb, "MACs", Format.count(s.macs()) + " (" + Format.shortCount(s.macs()) + ")");
-        line(sb, "FLOPs", Format.count(s.flops()) + " (2 per MAC; matmul-like ops only)");
-        line(sb, "Other FLOPs (estimate)", Format.count(s.otherFlops()) + " (elementwise, norms, pooling, softmax)");
+        long unknownCosts = s.nodes().stream().filter(n -> !n.costKnown()).count();
+        String unknownPart = unknownCosts == 0 ? "" : " + ? (" + unknownCosts + " node(s) of unknown cost: partial)";
+        String bound = unknownCosts == 0 && s.approximate() ? " (upper bound: an If's branch is not known: approximate)" : "";
+        line(sb, "MACs", (bound.isEmpty() ? "" : "≤") + Format.count(s.macs()) + " (" + Format.shortCount(s.macs()) + ")"
+                + unknownPart + bound);
+        line(sb, "FLOPs", (bound.isEmpty() ? "" : "≤") + Format.count(s.flops()) + unknownPart
+                + " (2 per MAC; matmul-like ops only)");
+        line(sb, "Other FLOPs (estimate)", Format.count(s.otherFlops()) + unknownPart
+                + " (elementwise, norms, pooling, softmax)");
         String weights = s.weightBytesByDtype().entrySet().stream()
                 .map(e -> e.getKey().displayName() + " " + Format.bytes(e.getValue()))
                 .collect(Collectors.joining(", "));
@@ -56,10 +62,15 @@ public final class SummaryTable {
         line(sb, "Input size", Format.bytes(s.inputBytes()));
         line(sb, "Sum of layer outputs", Format.bytes(s.layerOutputBytes()));
         line(sb, "Inference peak", s.inferencePeakBytes() < 0 ? "unknown (shapes unknown)"
-                : Format.bytes(s.inferencePeakBytes()) + " (eval, no grad: inputs + live activations; docs/MEMORY.md)");
+                : Format.bytes(s.inferencePeakBytes()) + " (eval, no grad: inputs + live activations; "
+                + (s.inferencePeakApproximate() ? "approximate: If/Loop/Scan bodies estimated as one unit; " : "") + "docs/MEMORY.md)");
         sb.append("(KiB/MiB/GiB are 1024-based; MACs count conv/matmul work as PyTorch's FlopCounterMode ÷ 2)\n");
         if (s.partial()) {
-            sb.append("PARTIAL: some operators are unknown or some shapes could not be inferred; totals miss them.\n");
+            sb.append("PARTIAL: some operators are unknown or some shapes or costs could not be inferred (shown ?);"
+                    + " totals miss them.\n");
+        }
+        if (s.approximate()) {
+            sb.append("APPROXIMATE: some If branches are not known from shapes; the larger was counted (shown ≤).\n");
         }
         return sb.toString();
     }

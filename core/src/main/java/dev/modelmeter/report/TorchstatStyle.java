@@ -43,7 +43,8 @@ public final class TorchstatStyle {
             long lRead = bytes(l.inputShapes()) + (l.params() + l.buffers()) * bytesPerWeight;
             long lWrite = l.outputBytes();
             t.add(l.name(), shapes(l.inputShapes()), shapes(l.outputShapes()), Format.count(l.params()),
-                    mb(l.outputBytes()), Format.count(lMadd), Format.count(lFlops), Format.count(lRead),
+                    mb(l.outputBytes()), l.costKnown() ? Format.count(lMadd) : Format.UNKNOWN,
+                    l.costKnown() ? Format.count(lFlops) : Format.UNKNOWN, Format.count(lRead),
                     Format.count(lWrite), Format.count(lRead + lWrite));
             params += l.params();
             memory += l.outputBytes();
@@ -52,11 +53,13 @@ public final class TorchstatStyle {
             read += lRead;
             write += lWrite;
         }
-        t.add("total", "", "", Format.count(params), mb(memory), Format.count(madd), Format.count(flops),
+        String unknown = s.costsKnown() ? "" : " + " + Format.UNKNOWN;
+        t.add("total", "", "", Format.count(params), mb(memory), Format.count(madd) + unknown, Format.count(flops) + unknown,
                 Format.count(read), Format.count(write), Format.count(read + write));
         return t.render() + String.format(Locale.ROOT,
                 "Total params: %s%nTotal memory: %sMB%nTotal MAdd: %s%nTotal Flops: %s%nTotal MemR+W: %s%n",
-                Format.count(s.params().total()), mb(memory), Format.shortCount(madd), Format.shortCount(flops),
+                Format.count(s.params().total()), mb(memory), Format.shortCount(madd) + unknown,
+                Format.shortCount(flops) + unknown,
                 Format.bytes(read + write));
     }
 

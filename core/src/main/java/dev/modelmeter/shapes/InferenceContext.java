@@ -33,8 +33,25 @@ public final class InferenceContext {
         List<ValueType> infer(Graph body, List<ValueType> inputTypes);
     }
 
-    /** A sub-graph's output types and, where small and known, their values (null entries otherwise). */
-    public record SubgraphResult(List<ValueType> types, List<TensorValue> values) {
+    /**
+     * A sub-graph's output types and, where small and known, their values (null entries otherwise).
+     *
+     * @param types  the body's output types, in order
+     * @param values their known values, in order (null entries where unknown)
+     * @param shaped the body's nodes with their inferred types (for costing what runs), or null when the
+     *               inferrer does not keep them
+     */
+    public record SubgraphResult(List<ValueType> types, List<TensorValue> values, ShapedGraph shaped) {
+
+        /**
+         * A result without the body's node types.
+         *
+         * @param types  the body's output types
+         * @param values their known values
+         */
+        public SubgraphResult(List<ValueType> types, List<TensorValue> values) {
+            this(types, values, null);
+        }
     }
 
     /** A {@link SubgraphInferrer} that also tells the body outputs' known values (an If on a known condition passes them on). */
@@ -64,6 +81,7 @@ public final class InferenceContext {
     private final TensorValue[] outputValues;
     private final SubgraphInferrer subgraphs;
     private final List<String> warnings = new ArrayList<>();
+    private BodyRuns bodyRuns;
 
     private final long rebatchFactor;
 
@@ -527,6 +545,25 @@ public final class InferenceContext {
         }
         List<ValueType> types = subgraphs.infer(body, bodyInputTypes);
         return new SubgraphResult(types, Arrays.asList(new TensorValue[types.size()]));
+    }
+
+    /**
+     * Records which bodies this control-flow node runs and how often (see {@link BodyRuns}); the engine
+     * keeps them with the shaped graph so that the analysis can cost them.
+     *
+     * @param runs the bodies that run
+     */
+    public void bodies(BodyRuns runs) {
+        this.bodyRuns = runs;
+    }
+
+    /**
+     * The bodies recorded with {@link #bodies(BodyRuns)}.
+     *
+     * @return them, or null when the rule recorded none
+     */
+    public BodyRuns bodyRuns() {
+        return bodyRuns;
     }
 
     /**

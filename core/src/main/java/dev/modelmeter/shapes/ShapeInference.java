@@ -86,7 +86,8 @@ public final class ShapeInference {
         ShapeInference engine = new ShapeInference(rules, opsets, options);
         Scope scope = new Scope(null);
         List<Node> order = engine.inferGraph(graph, scope, true);
-        return new ShapedGraph(graph, opsets, order, scope.types, scope.values, engine.unknownOps, engine.warnings);
+        return new ShapedGraph(graph, opsets, order, scope.types, scope.values, engine.unknownOps, engine.warnings,
+                scope.bodies);
     }
 
     /** Values visible in a graph: its own, then its enclosing graphs' (sub-graphs see outer values). */
@@ -99,6 +100,8 @@ public final class ShapeInference {
         /** Int64 shape vectors with symbolic entries (Shape of a tensor with a symbolic batch). */
         final Map<String, ShapeVector> vectors = new HashMap<>();
         final Set<String> defined = new HashSet<>();
+        /** The bodies each control-flow node of this graph runs, as its rule recorded them. */
+        final Map<Node, BodyRuns> bodies = new java.util.IdentityHashMap<>();
 
         Scope(Scope parent) {
             this.parent = parent;
@@ -223,6 +226,9 @@ public final class ShapeInference {
             for (String w : ctx.warnings()) {
                 warnings.add(w);
             }
+            if (ctx.bodyRuns() != null) {
+                scope.bodies.put(node, ctx.bodyRuns());
+            }
         }
         for (int i = 0; i < node.outputs().size(); i++) {
             String name = node.outputs().get(i);
@@ -299,14 +305,36 @@ public final class ShapeInference {
         }
         Graph withoutInputs = new Graph(body.name(), body.nodes(), List.of(), body.outputs(), body.valueInfo(),
                 body.initializers());
-        inferGraph(withoutInputs, inner, false);
+        List<Node> order = inferGraph(withoutInputs, inner, false);
         List<ValueType> out = new ArrayList<>();
         List<TensorValue> values = new ArrayList<>();
         for (ValueInfo o : body.outputs()) {
             out.add(inner.type(o.name()));
             values.add(inner.value(o.name()));
         }
-        return new InferenceContext.SubgraphResult(out, values);
+        // the types the body's nodes read and write, resolved through the enclosing scopes: enough to cost them
+        Map<String, ValueType> seenTypes = new HashMap<>();
+        Map<String, TensorValue> seenValues = new HashMap<>();
+        for (Node n : order) {
+            for (List<String> names : List.of(n.inputs(), n.outputs())) {
+                for (String name : names) {
+                    if (name.isEmpty() || seenTypes.containsKey(name)) {
+                        continue;
+                    }
+                    ValueType t = inner.type(name);
+                    if (t != null) {
+                        seenTypes.put(name, t);
+                    }
+                    TensorValue v = inner.value(name);
+                    if (v != null) {
+                        seenValues.put(name, v);
+                    }
+                }
+            }
+        }
+        ShapedGraph shaped = new ShapedGraph(body, opsets, order, seenTypes, seenValues, Map.of(), List.of(),
+                inner.bodies);
+        return new InferenceContext.SubgraphResult(out, values, shaped);
     }
 
     /**
@@ -383,9 +411,14 @@ public final class ShapeInference {
         return order;
     }
 
-    /** Names a node's sub-graphs read from the enclosing graph (they must be computed first). */
-    private static Set<String> outerReferences(Node node) {
-        Set<String> refs = new HashSet<>();
+    /**
+     * Names a node's sub-graphs read from the enclosing graph (they must be computed first), in a stable order.
+     *
+     * @param node a node, usually If, Loop or Scan
+     * @return the names, sorted; empty for a node without sub-graphs
+     */
+    public static Set<String> outerReferences(Node node) {
+        Set<String> refs = new java.util.TreeSet<>();
         for (var attr : node.attributes().values()) {
             List<Graph> bodies = new ArrayList<>(attr.graphs());
             if (attr.g() != null) {

@@ -6,6 +6,8 @@ import dev.modelmeter.graph.TensorType;
 import dev.modelmeter.graph.TensorValue;
 import dev.modelmeter.graph.ValueType;
 
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,7 +17,24 @@ import java.util.Map;
  * whose outputs are therefore unknown, which makes every figure built on them partial.
  */
 public record ShapedGraph(Graph graph, Map<String, Integer> opsets, List<Node> order, Map<String, ValueType> types,
-                          Map<String, TensorValue> values, Map<String, Integer> unknownOps, List<String> warnings) {
+                          Map<String, TensorValue> values, Map<String, Integer> unknownOps, List<String> warnings,
+                          Map<Node, BodyRuns> bodies) {
+
+    /**
+     * A shaped graph without control-flow bodies.
+     *
+     * @param graph      the graph inferred
+     * @param opsets     opset version by domain
+     * @param order      the main graph's nodes in execution order
+     * @param types      every inferred value type, by value name
+     * @param values     known small values, by value name
+     * @param unknownOps count of nodes by operator that no rule covers
+     * @param warnings   notes from the rules and the engine
+     */
+    public ShapedGraph(Graph graph, Map<String, Integer> opsets, List<Node> order, Map<String, ValueType> types,
+                       Map<String, TensorValue> values, Map<String, Integer> unknownOps, List<String> warnings) {
+        this(graph, opsets, order, types, values, unknownOps, warnings, Map.of());
+    }
 
     /**
      * Copies the lists and maps that the engine may still hold.
@@ -27,11 +46,23 @@ public record ShapedGraph(Graph graph, Map<String, Integer> opsets, List<Node> o
      * @param values     known small values, by value name
      * @param unknownOps count of nodes by operator that no rule covers
      * @param warnings   notes from the rules and the engine
+     * @param bodies     the bodies each control-flow node runs (keyed by node identity)
      */
     public ShapedGraph {
         order = List.copyOf(order);
         unknownOps = Map.copyOf(unknownOps);
         warnings = List.copyOf(warnings);
+        bodies = bodies.isEmpty() ? Map.of() : Collections.unmodifiableMap(new IdentityHashMap<>(bodies));
+    }
+
+    /**
+     * The bodies a control-flow node of this graph runs.
+     *
+     * @param node a node of {@link #order()}
+     * @return its runs, or null when it is not a control-flow node (or its rule recorded none)
+     */
+    public BodyRuns bodies(Node node) {
+        return bodies.get(node);
     }
 
     /**

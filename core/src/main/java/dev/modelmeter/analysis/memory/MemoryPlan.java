@@ -18,16 +18,21 @@ import java.util.Map;
  * @param savedByDType   the same by element type
  * @param savedByNode    the same by node name
  * @param inference      eval-mode forward without grad
- * @param approximate    true when some operator had no autograd rule and a conservative default was used
+ * @param approximate    true when some operator had no autograd rule and a conservative default was used, or
+ *                       the graph holds If/Loop/Scan, whose bodies' temporaries and saved tensors are not
+ *                       simulated (their outputs are)
  * @param timeline       live bytes after each event of both steps, in order (for a chart)
  * @param stored         what the file stores its parameters as; when {@link StoredPrecision#trainable()} is
  *                       false (a quantized graph) the training figures are not meaningful and renderers and
  *                       the fit show inference only
+ * @param partial        true when some value's size is unknown and was counted as 0 bytes: the figures are
+ *                       lower bounds
  */
 public record MemoryPlan(TrainingSetup setup, StaticBytes statics, StepPeak firstStep, StepPeak steadyStep,
                          long savedBytes, Map<String, Long> savedByModule, Map<String, Long> savedByDType,
                          Map<String, Long> savedByNode, InferencePeak inference, boolean approximate,
-                         List<String> warnings, List<TimePoint> timeline, StoredPrecision stored) {
+                         List<String> warnings, List<TimePoint> timeline, StoredPrecision stored,
+                         boolean partial) {
 
     /**
      * Copies the maps and lists.
@@ -45,6 +50,7 @@ public record MemoryPlan(TrainingSetup setup, StaticBytes statics, StepPeak firs
      * @param warnings      notes for the user
      * @param timeline      live bytes after each event
      * @param stored        the file's stored precision
+     * @param partial       whether some value's size is unknown (figures are lower bounds)
      */
     public MemoryPlan {
         savedByModule = Map.copyOf(savedByModule);

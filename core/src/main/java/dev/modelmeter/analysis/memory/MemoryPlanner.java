@@ -87,8 +87,8 @@ public final class MemoryPlanner {
                     + g.stored.asStored().name().toLowerCase(java.util.Locale.ROOT) + " plans the file as stored");
         }
         return new MemoryPlan(setup, statics, steps[0], steps[1], sim.savedBytes, sim.savedByModule,
-                sim.savedByDType, sim.savedByNode, inference, !g.unknownRules.isEmpty(), warnings, sim.timeline,
-                g.stored);
+                sim.savedByDType, sim.savedByNode, inference, !g.unknownRules.isEmpty() || !g.controlFlow.isEmpty(),
+                warnings, sim.timeline, g.stored, shaped.isPartial() || g.unknownSizes > 0);
     }
 
     /**
@@ -137,6 +137,10 @@ public final class MemoryPlanner {
                         copies += rounded(block, castTo.bytesFor(t.numel().orElse(0)));
                     }
                 }
+            }
+            if (g.bodies.containsKey(n)) {
+                // one run of its body (a branch, an iteration): its temporaries, next to what is live
+                copies += BodyWorkingSet.peak(g.bodies.get(n), registry, block);
             }
             if (n.opType().equals("MaxPool") && n.outputs().size() == 1) {
                 // max_pool2d without grad still runs max_pool2d_with_indices and drops the int64 indices

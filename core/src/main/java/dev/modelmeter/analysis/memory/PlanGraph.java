@@ -86,6 +86,12 @@ final class PlanGraph {
     final Map<Node, List<Saved>> saved = new HashMap<>();
     final Set<Node> inGraph = new HashSet<>();
     final Set<String> unknownRules = new TreeSet<>();
+    /** Control-flow operators in the graph: their bodies' temporaries are not simulated (approximate). */
+    final Set<String> controlFlow = new TreeSet<>();
+    /** The bodies each kept control-flow node runs (keyed by the plan's node). */
+    final Map<Node, dev.modelmeter.shapes.BodyRuns> bodies = new java.util.IdentityHashMap<>();
+    /** Values whose size is unknown, counted as 0 bytes (partial: figures are lower bounds). */
+    int unknownSizes;
     final List<String> warnings = new ArrayList<>();
     final boolean train;
 
@@ -207,7 +213,8 @@ final class PlanGraph {
         Set<String> live = new HashSet<>(inputs);
         live.addAll(weights.keySet());
         Map<String, TensorValue> known = shaped.values();
-        for (Node n : shaped.order()) {
+        for (Node original : shaped.order()) {
+            Node n = withBodyInputs(original);
             boolean anyLive = false;
             for (String in : n.inputs()) {
                 if (!in.isEmpty() && live.contains(in) && !known.containsKey(in)) {
@@ -222,6 +229,9 @@ final class PlanGraph {
             }
             if (anyLive && !allKnown) {
                 nodes.add(n);
+                if (shaped.bodies(original) != null) {
+                    bodies.put(n, shaped.bodies(original));
+                }
                 for (String out : n.outputs()) {
                     if (!out.isEmpty()) {
                         live.add(out);
@@ -229,6 +239,25 @@ final class PlanGraph {
                 }
             }
         }
+    }
+
+    /**
+     * A control-flow node as one unit: the values its bodies read from this graph become its inputs, so that
+     * they stay live until it runs and the node is kept even when its own inputs are constants (an If on a
+     * condition known from shapes). Its bodies' temporaries are not simulated (the plan is approximate).
+     */
+    private static Node withBodyInputs(Node n) {
+        Set<String> outer = dev.modelmeter.shapes.ShapeInference.outerReferences(n);
+        if (outer.isEmpty()) {
+            return n;
+        }
+        List<String> inputs = new ArrayList<>(n.inputs());
+        for (String name : outer) {
+            if (!inputs.contains(name)) {
+                inputs.add(name);
+            }
+        }
+        return new Node(n.name(), n.opType(), n.domain(), inputs, n.outputs(), n.attributes(), n.metadata(), n.scope());
     }
 
     private void index() {
@@ -387,15 +416,15 @@ final class PlanGraph {
 
     /** Values whose size is unknown count as 0 bytes: say so, the figures are then lower bounds. */
     private void warnUnknownSizes() {
-        Set<String> controlFlow = new TreeSet<>();
         for (Node n : nodes) {
             if (Set.of("If", "Loop", "Scan").contains(n.opType())) {
                 controlFlow.add(n.opType());
             }
         }
         if (!controlFlow.isEmpty()) {
-            warnings.add(controlFlow + " bodies are not simulated: their outputs are counted, their temporaries"
-                    + " and saved tensors are not (approximate)");
+            warnings.add(controlFlow + " bodies are not simulated node by node: each runs as one unit (its outputs"
+                    + " counted; in the inference forward one run's temporaries added at the node), their saved"
+                    + " tensors for training are not counted (approximate)");
         }
         int unknown = 0;
         for (Node n : nodes) {
@@ -406,6 +435,7 @@ final class PlanGraph {
                 }
             }
         }
+        unknownSizes = unknown;
         if (unknown > 0) {
             warnings.add(unknown + " value(s) of unknown size counted as 0 bytes: memory figures are lower bounds"
                     + " (bind the symbolic dimensions with --batch / --input)");
