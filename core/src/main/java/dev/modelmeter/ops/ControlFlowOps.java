@@ -34,9 +34,9 @@ public final class ControlFlowOps implements OpFamily {
     @Override
     public void register(OpRegistry r) {
         r.add(
-                OpDef.op("If").shape(ControlFlowOps::ifRule),
-                OpDef.op("Loop").shape(ControlFlowOps::loop).constants(0, 1),
-                OpDef.op("Scan").shape(ControlFlowOps::scan));
+                OpDef.op("If").savesNotModelled("control flow: bodies are not simulated").runsSubgraphs().shape(ControlFlowOps::ifRule),
+                OpDef.op("Loop").savesNotModelled("control flow: bodies are not simulated").runsSubgraphs().shape(ControlFlowOps::loop).constants(0, 1),
+                OpDef.op("Scan").savesNotModelled("control flow: bodies are not simulated").runsSubgraphs().shape(ControlFlowOps::scan));
     }
 
     private static Graph body(InferenceContext ctx, String name) {

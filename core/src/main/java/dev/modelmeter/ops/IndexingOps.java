@@ -30,7 +30,7 @@ final class IndexingOps {
         r.add(
                 OpDef.op("Slice").shape(IndexingOps::slice).constants(1, 2, 3, 4).view().saves(AutogradRule.NOTHING),
                 // Embedding (a Gather on a stored table) keeps its int64 indices; the fixtures measure that
-                OpDef.op("Gather").shape(IndexingOps::gather).constants(1)
+                OpDef.op("Gather").shape(IndexingOps::gather).constants(1).resultTypeOfInput0().selectViewOnScalarIndex()
                         .saves(ctx -> ctx.isWeight(0) ? List.of(Saved.input(1)) : List.of()),
                 OpDef.op("GatherElements").shape(IndexingOps::gatherElements).constants(1).saves(IndexingOps::savesIndices),
                 OpDef.op("GatherND").shape(IndexingOps::gatherNd).constants(1).saves(IndexingOps::savesIndices),
@@ -39,8 +39,8 @@ final class IndexingOps {
                 OpDef.op("ScatterND").shape(TensorOps::sameAsInput).constants(1).saves(IndexingOps::savesIndices),
                 // opset 24: writes updates into a KV cache at given positions; the cache keeps its shape
                 OpDef.op("TensorScatter").shape(TensorOps::sameAsInput).constants(2).saves(AutogradRule.NOTHING),
-                OpDef.op("OneHot").shape(IndexingOps::oneHot).constants(1, 2).saves(AutogradRule.NOTHING),
-                OpDef.op("NonZero").shape(IndexingOps::nonZero).saves(AutogradRule.NOTHING),
+                OpDef.op("OneHot").shape(IndexingOps::oneHot).constants(1, 2).notDifferentiable("an encoding of indices"),
+                OpDef.op("NonZero").shape(IndexingOps::nonZero).notDifferentiable("an index result"),
                 OpDef.op("Compress").shape(IndexingOps::compress).constants(1).saves(AutogradRule.NOTHING),
                 OpDef.op("Unique").shape(IndexingOps::unique).saves(AutogradRule.NOTHING));
     }

@@ -30,18 +30,18 @@ final class SequenceOps {
 
     static void register(OpRegistry r) {
         r.add(
-                OpDef.op("SequenceConstruct").shape(SequenceOps::construct),
-                OpDef.op("SequenceEmpty").shape(ctx -> contents(ctx, 0, List.of())),
-                OpDef.op("SequenceAt").shape(SequenceOps::at).constants(1),
-                OpDef.op("SequenceInsert").shape(SequenceOps::insert).constants(2),
-                OpDef.op("SequenceErase").shape(SequenceOps::erase).constants(1),
-                OpDef.op("SequenceLength").shape(SequenceOps::length),
-                OpDef.op("SplitToSequence").shape(SequenceOps::splitToSequence).constants(1),
-                OpDef.op("ConcatFromSequence").shape(SequenceOps::concatFromSequence),
-                OpDef.op("SequenceMap").shape(SequenceOps::sequenceMap),
-                OpDef.op("Optional").shape(SequenceOps::optional),
-                OpDef.op("OptionalHasElement").shape(ctx -> ctx.output(0, DType.BOOL, Shape.SCALAR)),
-                OpDef.op("OptionalGetElement").shape(SequenceOps::optionalGetElement));
+                OpDef.op("SequenceConstruct").savesNotModelled("sequence and optional values: Python lists to PyTorch, whose element ops are not modelled here").shape(SequenceOps::construct),
+                OpDef.op("SequenceEmpty").savesNotModelled("sequence and optional values: Python lists to PyTorch, whose element ops are not modelled here").shape(ctx -> contents(ctx, 0, List.of())),
+                OpDef.op("SequenceAt").savesNotModelled("sequence and optional values: Python lists to PyTorch, whose element ops are not modelled here").shape(SequenceOps::at).constants(1),
+                OpDef.op("SequenceInsert").savesNotModelled("sequence and optional values: Python lists to PyTorch, whose element ops are not modelled here").shape(SequenceOps::insert).constants(2),
+                OpDef.op("SequenceErase").savesNotModelled("sequence and optional values: Python lists to PyTorch, whose element ops are not modelled here").shape(SequenceOps::erase).constants(1),
+                OpDef.op("SequenceLength").savesNotModelled("sequence and optional values: Python lists to PyTorch, whose element ops are not modelled here").shape(SequenceOps::length),
+                OpDef.op("SplitToSequence").savesNotModelled("sequence and optional values: Python lists to PyTorch, whose element ops are not modelled here").shape(SequenceOps::splitToSequence).constants(1),
+                OpDef.op("ConcatFromSequence").savesNotModelled("sequence and optional values: Python lists to PyTorch, whose element ops are not modelled here").shape(SequenceOps::concatFromSequence),
+                OpDef.op("SequenceMap").savesNotModelled("runs a body per element; the body's saves are not simulated").shape(SequenceOps::sequenceMap),
+                OpDef.op("Optional").savesNotModelled("sequence and optional values: Python lists to PyTorch, whose element ops are not modelled here").shape(SequenceOps::optional),
+                OpDef.op("OptionalHasElement").savesNotModelled("sequence and optional values: Python lists to PyTorch, whose element ops are not modelled here").shape(ctx -> ctx.output(0, DType.BOOL, Shape.SCALAR)),
+                OpDef.op("OptionalGetElement").savesNotModelled("sequence and optional values: Python lists to PyTorch, whose element ops are not modelled here").shape(SequenceOps::optionalGetElement));
     }
 
     /** Input {@code i} as a sequence; fails when it is a tensor or optional. */

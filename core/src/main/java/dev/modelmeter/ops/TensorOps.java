@@ -14,6 +14,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import static dev.modelmeter.ops.MemoryFacts.ViewLayout.EXPAND;
+import static dev.modelmeter.ops.MemoryFacts.ViewLayout.PERMUTE;
+import static dev.modelmeter.ops.MemoryFacts.ViewLayout.RESHAPE;
+
 /**
  * Tensor layout and construction: Shape, Reshape and the other views, Concat, Split, Expand, Tile,
  * Pad, Constant, ConstantOfShape, Range, Identity, DepthToSpace… These move or make data and do no
@@ -31,22 +35,23 @@ public final class TensorOps implements OpFamily {
     @Override
     public void register(OpRegistry r) {
         r.add(
-                OpDef.op("Shape").shape(TensorOps::shapeOf).saves(AutogradRule.NOTHING),
-                OpDef.op("Size").shape(TensorOps::size).saves(AutogradRule.NOTHING),
-                OpDef.op("Reshape").shape(TensorOps::reshape).constants(1).view().saves(AutogradRule.NOTHING),
-                OpDef.op("Flatten").shape(TensorOps::flatten).view().saves(AutogradRule.NOTHING),
-                OpDef.op("Squeeze").shape(TensorOps::squeeze).constants(1).view().saves(AutogradRule.NOTHING),
-                OpDef.op("Unsqueeze").shape(TensorOps::unsqueeze).constants(1).view().saves(AutogradRule.NOTHING),
-                OpDef.op("Transpose").shape(TensorOps::transpose).view().saves(AutogradRule.NOTHING),
-                OpDef.op("Identity").shape(TensorOps::identity).view().saves(AutogradRule.NOTHING),
+                OpDef.op("Shape").shape(TensorOps::shapeOf).notDifferentiable("shape arithmetic: an integer result"),
+                OpDef.op("Size").shape(TensorOps::size).notDifferentiable("shape arithmetic: an integer result"),
+                OpDef.op("Reshape").shape(TensorOps::reshape).constants(1).view(RESHAPE).gradientPassesThrough(0).saves(AutogradRule.NOTHING),
+                OpDef.op("Flatten").shape(TensorOps::flatten).view(RESHAPE).gradientPassesThrough(0).saves(AutogradRule.NOTHING),
+                OpDef.op("Squeeze").shape(TensorOps::squeeze).constants(1).view(RESHAPE).gradientPassesThrough(0).saves(AutogradRule.NOTHING),
+                OpDef.op("Unsqueeze").shape(TensorOps::unsqueeze).constants(1).view(RESHAPE).gradientPassesThrough(0).saves(AutogradRule.NOTHING),
+                OpDef.op("Transpose").shape(TensorOps::transpose).view(PERMUTE).gradientPassesThrough(0).saves(AutogradRule.NOTHING),
+                OpDef.op("Identity").shape(TensorOps::identity).view().gradientPassesThrough(0).saves(AutogradRule.NOTHING),
                 OpDef.op("Concat").shape(JoinOps::concat).saves(AutogradRule.NOTHING),
                 OpDef.op("Split").shape(JoinOps::split).constants(1).view().saves(AutogradRule.NOTHING),
-                OpDef.op("Expand").shape(JoinOps::expand).constants(1).view().saves(AutogradRule.NOTHING),
+                OpDef.op("Expand").shape(JoinOps::expand).constants(1).view(EXPAND).saves(AutogradRule.NOTHING),
                 OpDef.op("Tile").shape(JoinOps::tile).constants(1).saves(AutogradRule.NOTHING),
                 OpDef.op("Pad").shape(JoinOps::pad).constants(1, 2, 3).saves(AutogradRule.NOTHING),
-                OpDef.op("Constant").shape(ConstantOps::constant).saves(AutogradRule.NOTHING),
-                OpDef.op("ConstantOfShape").shape(ConstantOps::constantOfShape).constants(0).saves(AutogradRule.NOTHING),
-                OpDef.op("Range").shape(ConstantOps::range).constants(0, 1, 2).saves(AutogradRule.NOTHING),
+                OpDef.op("Constant").shape(ConstantOps::constant).notDifferentiable("a constant: nothing a gradient can reach"),
+                OpDef.op("ConstantOfShape").shape(ConstantOps::constantOfShape).constants(0).notDifferentiable("a constant filled to a shape")
+                        .resultTypeDeclared(),
+                OpDef.op("Range").shape(ConstantOps::range).constants(0, 1, 2).notDifferentiable("arange: an index sequence"),
                 OpDef.op("DepthToSpace").shape(ctx -> ConstantOps.spaceDepth(ctx, true)).saves(AutogradRule.NOTHING),
                 OpDef.op("SpaceToDepth").shape(ctx -> ConstantOps.spaceDepth(ctx, false)).saves(AutogradRule.NOTHING),
                 OpDef.op("Trilu").shape(TensorOps::sameAsInput).constants(1).saves(AutogradRule.NOTHING),

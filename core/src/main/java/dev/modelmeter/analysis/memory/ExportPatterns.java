@@ -5,6 +5,8 @@ import dev.modelmeter.graph.Node;
 import dev.modelmeter.graph.TensorType;
 import dev.modelmeter.ops.AutogradContext;
 import dev.modelmeter.ops.AutogradRule;
+import dev.modelmeter.ops.MemoryFacts;
+import dev.modelmeter.ops.OpDef;
 import dev.modelmeter.ops.OpRegistry;
 import dev.modelmeter.ops.Saved;
 import dev.modelmeter.ops.Saves;
@@ -51,6 +53,74 @@ final class ExportPatterns {
             };
             default -> null;
         };
+    }
+
+    /** GELU's facts: one input, whose element type its result keeps. */
+    private static final MemoryFacts GELU = OpDef.op(PlanGraph.DOMAIN, "Gelu").shape(ctx -> { })
+            .resultTypeOfInput0().build().memory();
+    /** scaled_dot_product_attention is in both autocast lower_precision_fp lists (CUDA and CPU). */
+    private static final MemoryFacts ATTENTION = OpDef.op(PlanGraph.DOMAIN, "Attention").shape(ctx -> { })
+            .autocast(MemoryFacts.Autocast.LOWER_PRECISION, MemoryFacts.Autocast.LOWER_PRECISION).build().memory();
+
+    /**
+     * The memory facts of the kernel a synthetic node stands for: the dropout PyTorch applied has a Dropout
+     * node's; an unknown synthetic op has the defaults.
+     */
+    static MemoryFacts factsOf(Node synthetic, OpRegistry registry) {
+        return switch (synthetic.opType()) {
+            case "Gelu" -> GELU;
+            case "Attention" -> ATTENTION;
+            case "Dropout" -> registry.find("", "Dropout").memory();
+            default -> MemoryFacts.DEFAULT;
+        };
+    }
+
+    /**
+     * For {@code Add(bias, MatMul(..))} (or a Conv's) with a 1-D parameter bias, a Linear as the exporter
+     * writes it: the matmul's output, else null. PyTorch's addmm wrote one tensor in the matmul's precision.
+     */
+    static String matmulOfBias(PlanGraph g, Node add) {
+        if (!add.opType().equals("Add") || add.inputs().size() != 2) {
+            return null;
+        }
+        for (int b = 0; b < 2; b++) {
+            String bias = add.input(b);
+            String mm = add.input(1 - b);
+            Node p = g.producerOf(mm);
+            if (g.isParam(bias) && g.weights.get(bias).dims().size() == 1 && p != null
+                    && (p.opType().equals("MatMul") || p.opType().equals("Conv"))) {
+                return mm;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The Where of PyTorch's {@code _safe_softmax} ({@code Where(IsNaN(s), 0, s)} over a Softmax s): one
+     * kernel whose output is the softmax's, which saves nothing of its own and passes its gradient on.
+     */
+    static boolean isSafeSoftmaxWhere(PlanGraph g, Node where) {
+        if (!where.opType().equals("Where") || where.inputs().size() < 3) {
+            return false;
+        }
+        Node cond = g.producerOf(where.input(0));
+        Node sm = g.producerOf(where.input(2));
+        return cond != null && sm != null && cond.opType().equals("IsNaN") && sm.opType().equals("Softmax")
+                && cond.input(0).equals(where.input(2));
+    }
+
+    /**
+     * A Conv an eval export folded a BatchNorm into: the legacy exporter's constant folding renames the
+     * folded weight {@code onnx::Conv_N}; the dynamo exporter adds a bias named {@code <weight>_bias}.
+     * PyTorch still ran the BatchNorm: its output existed next to the conv's.
+     */
+    static boolean foldedBatchNorm(PlanGraph g, Node n) {
+        if (!(n.opType().equals("Conv") || n.opType().equals("ConvTranspose")) || n.inputs().size() < 3) {
+            return false;
+        }
+        String w = n.input(1);
+        String b = n.input(2);
+        return g.weights.containsKey(w) && (w.startsWith("onnx::") || b.equals(w + "_bias"));
     }
 
 
