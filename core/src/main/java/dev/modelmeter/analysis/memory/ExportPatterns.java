@@ -5,6 +5,7 @@ import dev.modelmeter.graph.Node;
 import dev.modelmeter.graph.TensorType;
 import dev.modelmeter.ops.AutogradContext;
 import dev.modelmeter.ops.AutogradRule;
+import dev.modelmeter.ops.KernelCatalogue;
 import dev.modelmeter.ops.MemoryFacts;
 import dev.modelmeter.ops.OpDef;
 import dev.modelmeter.ops.OpRegistry;
@@ -34,45 +35,16 @@ final class ExportPatterns {
         this.g = g;
     }
 
-    /**
-     * What the kernel a synthetic node stands for saves for backward, or null for an op this class never
-     * creates. GELU saves its input; the dropout PyTorch applied saves what a Dropout node does; fused SDPA
-     * (flash / memory-efficient) saves q, k, v, its output and a float log-sum-exp per query row.
-     */
-    static AutogradRule savesOf(Node synthetic, OpRegistry registry) {
-        return switch (synthetic.opType()) {
-            case "Gelu" -> Saves.inputsAlways(0);
-            case "Dropout" -> registry.find("", "Dropout").autograd();
-            case "Attention" -> ctx -> {
-                List<Saved> s = new ArrayList<>(List.of(Saved.input(0), Saved.input(1), Saved.input(2),
-                        Saved.output(0)));
-                TensorType q = ctx.input(0);
-                s.add(Saved.extra(DType.FLOAT, q.isFullyKnown() && q.shape().rank() >= 1
-                        ? Saves.numel(q) / q.shape().dim(q.shape().rank() - 1).value() : 0, "logsumexp"));
-                return s;
-            };
-            default -> null;
-        };
+    /** What the kernel a synthetic node stands for saves ({@link KernelCatalogue}), or null for an unknown one. */
+    static AutogradRule savesOf(Node synthetic) {
+        KernelCatalogue.Kernel k = KernelCatalogue.find(synthetic.opType());
+        return k == null ? null : k.saves();
     }
 
-    /** GELU's facts: one input, whose element type its result keeps. */
-    private static final MemoryFacts GELU = OpDef.op(PlanGraph.DOMAIN, "Gelu").shape(ctx -> { })
-            .resultTypeOfInput0().build().memory();
-    /** scaled_dot_product_attention is in both autocast lower_precision_fp lists (CUDA and CPU). */
-    private static final MemoryFacts ATTENTION = OpDef.op(PlanGraph.DOMAIN, "Attention").shape(ctx -> { })
-            .autocast(MemoryFacts.Autocast.LOWER_PRECISION, MemoryFacts.Autocast.LOWER_PRECISION).build().memory();
-
-    /**
-     * The memory facts of the kernel a synthetic node stands for: the dropout PyTorch applied has a Dropout
-     * node's; an unknown synthetic op has the defaults.
-     */
-    static MemoryFacts factsOf(Node synthetic, OpRegistry registry) {
-        return switch (synthetic.opType()) {
-            case "Gelu" -> GELU;
-            case "Attention" -> ATTENTION;
-            case "Dropout" -> registry.find("", "Dropout").memory();
-            default -> MemoryFacts.DEFAULT;
-        };
+    /** The memory facts of the kernel a synthetic node stands for; the defaults for an unknown one. */
+    static MemoryFacts factsOf(Node synthetic) {
+        KernelCatalogue.Kernel k = KernelCatalogue.find(synthetic.opType());
+        return k == null ? MemoryFacts.DEFAULT : k.memory();
     }
 
     /**
@@ -182,6 +154,58 @@ final class ExportPatterns {
             removed.addAll(chain);
             replaced.put(chain.get(0), gelu);
         }
+        if (removed.isEmpty()) {
+            return;
+        }
+        List<Node> out = new ArrayList<>();
+        for (Node n : nodes) {
+            if (replaced.containsKey(n)) {
+                out.add(replaced.get(n));
+            } else if (!removed.contains(n)) {
+                out.add(n);
+            }
+        }
+        nodes.clear();
+        nodes.addAll(out);
+    }
+
+    /**
+     * {@code Mul(x, Sigmoid(x))}, as both exporters write {@code nn.SiLU} / {@code F.silu}
+     * ({@link KernelCatalogue}, "Silu"): PyTorch ran one silu kernel that saves x, where the pieces would
+     * save the sigmoid's output and both of the product's operands. The sigmoid must feed only this product
+     * (a squeeze-excitation gate {@code x * sigmoid(fc(..))} multiplies another tensor and is not matched).
+     * A model that writes {@code x * torch.sigmoid(x)} in Python exports the same ops and is planned as silu.
+     */
+    void fuseSilu() {
+        List<Node> nodes = g.nodes;
+        Map<String, List<Node>> cons = g.consumers();
+        Set<Node> removed = new HashSet<>();
+        Map<Node, Node> replaced = new HashMap<>();
+        for (Node sig : nodes) {
+            if (!sig.opType().equals("Sigmoid") || !sig.domain().isEmpty() || sig.outputs().isEmpty()) {
+                continue;
+            }
+            String x = sig.input(0);
+            Node mul = sole(cons, sig.outputs().get(0));
+            if (x.isEmpty() || mul == null || !mul.opType().equals("Mul") || mul.inputs().size() != 2) {
+                continue;
+            }
+            String s = sig.outputs().get(0);
+            boolean xTimesSig = (mul.input(0).equals(x) && mul.input(1).equals(s))
+                    || (mul.input(1).equals(x) && mul.input(0).equals(s));
+            if (!xTimesSig || g.outputs.contains(s)) {
+                continue;
+            }
+            Node silu = new Node(sig.name() + "#silu", "Silu", PlanGraph.DOMAIN, List.of(x), List.of(mul.outputs().get(0)),
+                    Map.of(), Map.of(), mul.scope());
+            removed.add(sig);
+            removed.add(mul);
+            replaced.put(sig, silu);
+        }
+        replace(nodes, removed, replaced);
+    }
+
+    private static void replace(List<Node> nodes, Set<Node> removed, Map<Node, Node> replaced) {
         if (removed.isEmpty()) {
             return;
         }

@@ -11,6 +11,7 @@ import dev.modelmeter.graph.TensorValue;
 import dev.modelmeter.graph.ValueInfo;
 import dev.modelmeter.ops.AutogradContext;
 import dev.modelmeter.ops.AutogradRule;
+import dev.modelmeter.ops.KernelCatalogue;
 import dev.modelmeter.ops.MemoryFacts;
 import dev.modelmeter.ops.OpDef;
 import dev.modelmeter.ops.OpRegistry;
@@ -38,7 +39,7 @@ import java.util.regex.Pattern;
 final class PlanGraph {
 
     /** A synthetic node's domain: kernels recognised in an export. */
-    static final String DOMAIN = "modelmeter";
+    static final String DOMAIN = KernelCatalogue.DOMAIN;
 
     final ShapedGraph shaped;
     final TrainingSetup setup;
@@ -94,6 +95,7 @@ final class PlanGraph {
         keepLiveNodes();
         ExportPatterns patterns = new ExportPatterns(this);
         patterns.fuseErfGelu();
+        patterns.fuseSilu();
         patterns.mapAttention();
         index();
         runtimeTypes();
@@ -252,7 +254,7 @@ final class PlanGraph {
      */
     MemoryFacts facts(Node n) {
         if (n.domain().equals(DOMAIN)) {
-            return ExportPatterns.factsOf(n, registry);
+            return ExportPatterns.factsOf(n);
         }
         OpDef def = registry.find(n);
         return def == null ? MemoryFacts.DEFAULT : def.memory();
@@ -804,7 +806,7 @@ final class PlanGraph {
     /** The operator's registered rule, or a synthetic node's kernel's; null when none is known. */
     private AutogradRule autogradRule(Node n) {
         if (n.domain().equals(DOMAIN)) {
-            return ExportPatterns.savesOf(n, registry);
+            return ExportPatterns.savesOf(n);
         }
         OpDef def = registry.find(n);
         return def == null ? null : def.autograd();
