@@ -48,6 +48,12 @@ public final class KernelCatalogue {
                         + " torch_lib ops/nn.py aten_silu: op.Mul(self, op.Sigmoid(self)); derivatives.yaml"
                         + " 'silu(Tensor self)': self: silu_backward(grad, self)",
                 Saves.inputs(0), kernel("Silu").resultTypeOfInput0().build().memory()));
+        add(new Kernel("Rsqrt", "rsqrt(self)", "Reciprocal(Sqrt(x)) or Div(1, Sqrt(x))",
+                "onnxscript torch_lib ops/core.py aten_rsqrt: op.Reciprocal(op.Sqrt(self)); torch/onnx/symbolic_opset9.py"
+                        + " rsqrt: Div(1, Sqrt(self)); derivatives.yaml 'rsqrt(Tensor self)':"
+                        + " self: -0.5 * grad * result.pow(3).conj() (saves its result)",
+                Saves.output(), kernel("Rsqrt").autocast(MemoryFacts.Autocast.FP32, MemoryFacts.Autocast.UNLISTED)
+                        .resultTypeOfInput0().backwardReadsOutput().build().memory()));
         add(new Kernel("Attention", "_scaled_dot_product_flash_attention / _scaled_dot_product_efficient_attention",
                 "MatMul → [scale] → [+mask] → Softmax → [IsNaN/Where] → [Dropout] → MatMul",
                 "torch/onnx/symbolic_opset14.py scaled_dot_product_attention; derivatives.yaml"

@@ -205,6 +205,44 @@ final class ExportPatterns {
         replace(nodes, removed, replaced);
     }
 
+    /**
+     * {@code Reciprocal(Sqrt(x))} (torchlib) or {@code Div(1, Sqrt(x))} (torch.onnx) is {@code torch.rsqrt}
+     * ({@link KernelCatalogue}, "Rsqrt"), as RMSNorm writes it: one kernel that saves its result, where the
+     * pieces would save the square root's result too. The square root must feed only this reciprocal.
+     */
+    void fuseRsqrt() {
+        List<Node> nodes = g.nodes;
+        Map<String, List<Node>> cons = g.consumers();
+        Set<Node> removed = new HashSet<>();
+        Map<Node, Node> replaced = new HashMap<>();
+        for (Node sqrt : nodes) {
+            if (!sqrt.opType().equals("Sqrt") || !sqrt.domain().isEmpty() || sqrt.outputs().isEmpty()
+                    || g.outputs.contains(sqrt.outputs().get(0))) {
+                continue;
+            }
+            String s = sqrt.outputs().get(0);
+            Node inv = sole(cons, s);
+            boolean reciprocal = inv != null && inv.opType().equals("Reciprocal");
+            boolean oneOver = inv != null && inv.opType().equals("Div") && inv.inputs().size() == 2
+                    && inv.input(1).equals(s) && isOne(inv.input(0));
+            if (!reciprocal && !oneOver) {
+                continue;
+            }
+            Node rsqrt = new Node(sqrt.name() + "#rsqrt", "Rsqrt", PlanGraph.DOMAIN, List.of(sqrt.input(0)),
+                    List.of(inv.outputs().get(0)), Map.of(), Map.of(), inv.scope());
+            removed.add(sqrt);
+            removed.add(inv);
+            replaced.put(sqrt, rsqrt);
+        }
+        replace(nodes, removed, replaced);
+    }
+
+    /** True for a value known to be the single number 1 (a constant whose contents the reader kept). */
+    private boolean isOne(String v) {
+        dev.modelmeter.graph.TensorValue known = g.shaped.values().get(v);
+        return known != null && known.size() == 1 && known.get(0) == 1.0;
+    }
+
     private static void replace(List<Node> nodes, Set<Node> removed, Map<Node, Node> replaced) {
         if (removed.isEmpty()) {
             return;

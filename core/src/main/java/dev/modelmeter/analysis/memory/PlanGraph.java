@@ -96,6 +96,7 @@ final class PlanGraph {
         ExportPatterns patterns = new ExportPatterns(this);
         patterns.fuseErfGelu();
         patterns.fuseSilu();
+        patterns.fuseRsqrt();
         patterns.mapAttention();
         index();
         runtimeTypes();
