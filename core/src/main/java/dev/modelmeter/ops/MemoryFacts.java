@@ -55,7 +55,26 @@ public record MemoryFacts(Autocast autocastCuda, Autocast autocastCpu, boolean r
     public static final MemoryFacts DEFAULT = new MemoryFacts(Autocast.UNLISTED, Autocast.UNLISTED, false, false,
             null, null, false, false, -1, null, false, false, Set.of(), null, false, null);
 
-    /** Copies the slot set. */
+    /**
+     * Copies the slot set; the fields are described on the record.
+     *
+     * @param autocastCuda see the record
+     * @param autocastCpu see the record
+     * @param resultTypeOfInput0 see the record
+     * @param resultTypeDeclared see the record
+     * @param notDifferentiable see the record
+     * @param savesNotModelled see the record
+     * @param inPlaceWhenSafe see the record
+     * @param backwardReadsOutput see the record
+     * @param exportOnlyOutputsFrom see the record
+     * @param viewLayout see the record
+     * @param selectViewOnScalarIndex see the record
+     * @param foldsBatchedOperands see the record
+     * @param gradientPassesThrough see the record
+     * @param transientIndices see the record
+     * @param runsSubgraphs see the record
+     * @param trainingActivity see the record
+     */
     public MemoryFacts {
         gradientPassesThrough = Set.copyOf(gradientPassesThrough);
     }

@@ -1,16 +1,10 @@
 package dev.modelmeter.analysis.memory;
 
-import dev.modelmeter.graph.DType;
 import dev.modelmeter.graph.Node;
-import dev.modelmeter.graph.TensorType;
 import dev.modelmeter.ops.AutogradContext;
 import dev.modelmeter.ops.AutogradRule;
 import dev.modelmeter.ops.KernelCatalogue;
 import dev.modelmeter.ops.MemoryFacts;
-import dev.modelmeter.ops.OpDef;
-import dev.modelmeter.ops.OpRegistry;
-import dev.modelmeter.ops.Saved;
-import dev.modelmeter.ops.Saves;
 
 import java.util.ArrayList;
 import java.util.HashMap;
