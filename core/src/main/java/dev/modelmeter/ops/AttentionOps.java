@@ -23,9 +23,9 @@ final class AttentionOps {
 
     static void register(OpRegistry r) {
         // no weights: Q, K and V come from projections elsewhere; a stored mask is a constant.
-        r.add(OpDef.op("Attention").shape(AttentionOps::attention).cost(AttentionOps::attentionCost).constants(3));
+        r.add(OpDef.op("Attention").savesNotModelled("ONNX's fused Attention: which kernel (flash, efficient, math) PyTorch ran decides the saves").shape(AttentionOps::attention).cost(AttentionOps::attentionCost).constants(3));
         // cos_cache and sin_cache are precomputed tables (buffers in PyTorch); position_ids are constants.
-        r.add(OpDef.op("RotaryEmbedding").shape(NormOps::sameAsInput).cost(c -> NormOps.perElement(c, 3))
+        r.add(OpDef.op("RotaryEmbedding").savesNotModelled("rotary embedding is slice-mul-add Python ops in PyTorch; not modelled").shape(NormOps::sameAsInput).cost(c -> NormOps.perElement(c, 3))
                 .buffers(1, 2).constants(3));
     }
 

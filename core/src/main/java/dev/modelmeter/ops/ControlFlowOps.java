@@ -36,9 +36,9 @@ public final class ControlFlowOps implements OpFamily {
     @Override
     public void register(OpRegistry r) {
         r.add(
-                OpDef.op("If").shape(ControlFlowOps::ifRule).cost(ControlFlowOps::bodiesCost),
-                OpDef.op("Loop").shape(ControlFlowOps::loop).cost(ControlFlowOps::bodiesCost).constants(0, 1),
-                OpDef.op("Scan").shape(ControlFlowOps::scan).cost(ControlFlowOps::bodiesCost));
+                OpDef.op("If").cost(ControlFlowOps::bodiesCost).savesNotModelled("control flow: bodies are not simulated").runsSubgraphs().shape(ControlFlowOps::ifRule),
+                OpDef.op("Loop").cost(ControlFlowOps::bodiesCost).savesNotModelled("control flow: bodies are not simulated").runsSubgraphs().shape(ControlFlowOps::loop).constants(0, 1),
+                OpDef.op("Scan").cost(ControlFlowOps::bodiesCost).savesNotModelled("control flow: bodies are not simulated").runsSubgraphs().shape(ControlFlowOps::scan));
     }
 
     private static Graph body(InferenceContext ctx, String name) {

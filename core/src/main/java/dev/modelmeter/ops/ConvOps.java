@@ -10,6 +10,8 @@ import dev.modelmeter.shapes.Shapes;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.modelmeter.ops.MemoryFacts.Autocast.LOWER_PRECISION;
+
 /**
  * Convolutions: Conv, ConvTranspose, ConvInteger, QLinearConv, DeformConv.
  *
@@ -37,27 +39,29 @@ final class ConvOps {
                         .cost(c -> convCost(c, 0, 1, 2))
                         .explain(Explanations::conv)
                         .saves(Saves.inputsAlways(0, 1))
-                        .params(1, 2),
+                        .params(1, 2)
+                        .autocast(LOWER_PRECISION, LOWER_PRECISION),
                 // W [Cin, Cout/groups, k...] and optional bias B [Cout] are the layer's weights.
                 OpDef.op("ConvTranspose")
                         .shape(ConvOps::convTransposeShape)
                         .cost(ConvOps::convTransposeCost)
                         .saves(Saves.inputsAlways(0, 1))
-                        .params(1, 2),
+                        .params(1, 2)
+                        .autocast(LOWER_PRECISION, LOWER_PRECISION),
                 // W (int8/uint8) is the weight; the zero points are quantization constants.
-                OpDef.op("ConvInteger")
+                OpDef.op("ConvInteger").savesNotModelled("integer/quantized kernel: inference only, no autograd formula")
                         .shape(ctx -> convShape(ctx, 0, 1, DType.INT32))
                         .cost(c -> convCost(c, 0, 1, -1))
                         .params(1)
                         .constants(2, 3),
                 // w (input 3) and bias B (input 8, int32) are the weights; scales and zero points are constants.
-                OpDef.op("QLinearConv")
+                OpDef.op("QLinearConv").savesNotModelled("integer/quantized kernel: inference only, no autograd formula")
                         .shape(ctx -> convShape(ctx, 0, 3, outputTypeOf(ctx, 7, 0)))
                         .cost(c -> convCost(c, 0, 3, 8))
                         .params(3, 8)
                         .constants(1, 2, 4, 5, 6, 7),
                 // W [Cout, Cin/groups, kh, kw] and bias B (input 3) are the weights; offset and mask are activations.
-                OpDef.op("DeformConv")
+                OpDef.op("DeformConv").savesNotModelled("torchvision's deform_conv2d saves its input, offsets, mask and weight; not modelled yet")
                         .shape(ctx -> convShape(ctx, 0, 1, ctx.input(0).dtype()))
                         .cost(c -> convCost(c, 0, 1, 3))
                         .params(1, 3));

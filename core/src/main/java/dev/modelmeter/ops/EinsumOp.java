@@ -33,7 +33,7 @@ final class EinsumOp {
 
     static void register(OpRegistry r) {
         // no weights of its own; a stored operand is a parameter by default.
-        r.add(OpDef.op("Einsum").shape(EinsumOp::shape).cost(EinsumOp::cost));
+        r.add(OpDef.op("Einsum").autocast(MemoryFacts.Autocast.LOWER_PRECISION, MemoryFacts.Autocast.UNLISTED).savesNotModelled("einsum's saves depend on the contraction path (each bmm saves its operands); not modelled").shape(EinsumOp::shape).cost(EinsumOp::cost));
     }
 
     /** One term of the equation: its letters, with '.' standing for the ellipsis (at most once). */

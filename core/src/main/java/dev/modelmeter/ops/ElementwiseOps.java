@@ -10,9 +10,13 @@ import dev.modelmeter.shapes.Shapes;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.DoubleUnaryOperator;
 import java.util.function.Function;
 
+import static dev.modelmeter.ops.MemoryFacts.Autocast.FP32;
+import static dev.modelmeter.ops.MemoryFacts.Autocast.LOWER_PRECISION;
+import static dev.modelmeter.ops.MemoryFacts.Autocast.UNLISTED;
 import static dev.modelmeter.ops.OpDef.op;
 
 /**
@@ -62,71 +66,73 @@ public final class ElementwiseOps implements OpFamily {
     private void registerUnaryMath(OpRegistry r) {
         unary(r, "Abs", Math::abs, Saves.inputs(0));
         unary(r, "Neg", x -> -x, AutogradRule.NOTHING);
-        unary(r, "Exp", Math::exp, Saves.output());
-        unary(r, "Log", Math::log, Saves.inputs(0));
-        unary(r, "Sqrt", Math::sqrt, Saves.output());
-        unary(r, "Reciprocal", x -> 1 / x, Saves.output());
-        unary(r, "Floor", Math::floor, AutogradRule.NOTHING);
-        unary(r, "Ceil", Math::ceil, AutogradRule.NOTHING);
-        unary(r, "Round", Math::rint, AutogradRule.NOTHING); // half to even, as ONNX specifies
-        unary(r, "Sign", Math::signum, AutogradRule.NOTHING);
+        unary(r, "Exp", Math::exp, Saves.output(), b -> b.autocast(FP32, UNLISTED).backwardReadsOutput());
+        unary(r, "Log", Math::log, Saves.inputs(0), b -> b.autocast(FP32, UNLISTED));
+        unary(r, "Sqrt", Math::sqrt, Saves.output(), OpDef.Builder::backwardReadsOutput);
+        unary(r, "Reciprocal", x -> 1 / x, Saves.output(), b -> b.autocast(FP32, UNLISTED).backwardReadsOutput());
+        unary(r, "Floor", Math::floor, AutogradRule.NOTHING, b -> b.notDifferentiable("piecewise constant: derivatives.yaml gives a zero gradient, nothing flows back"));
+        unary(r, "Ceil", Math::ceil, AutogradRule.NOTHING, b -> b.notDifferentiable("piecewise constant: derivatives.yaml gives a zero gradient, nothing flows back"));
+        unary(r, "Round", Math::rint, AutogradRule.NOTHING, b -> b.notDifferentiable("piecewise constant: derivatives.yaml gives a zero gradient, nothing flows back")); // half to even, as ONNX specifies
+        unary(r, "Sign", Math::signum, AutogradRule.NOTHING, b -> b.notDifferentiable("piecewise constant: derivatives.yaml gives a zero gradient, nothing flows back"));
         unary(r, "Sin", Math::sin, Saves.inputs(0));
         unary(r, "Cos", Math::cos, Saves.inputs(0));
-        unary(r, "Tan", Math::tan, Saves.output());
-        unary(r, "Asin", Math::asin, Saves.inputs(0));
-        unary(r, "Acos", Math::acos, Saves.inputs(0));
+        unary(r, "Tan", Math::tan, Saves.output(), b -> b.autocast(FP32, UNLISTED).backwardReadsOutput());
+        unary(r, "Asin", Math::asin, Saves.inputs(0), b -> b.autocast(FP32, UNLISTED));
+        unary(r, "Acos", Math::acos, Saves.inputs(0), b -> b.autocast(FP32, UNLISTED));
         unary(r, "Atan", Math::atan, Saves.inputs(0));
-        unary(r, "Sinh", Math::sinh, Saves.inputs(0));
-        unary(r, "Cosh", Math::cosh, Saves.inputs(0));
+        unary(r, "Sinh", Math::sinh, Saves.inputs(0), b -> b.autocast(FP32, UNLISTED));
+        unary(r, "Cosh", Math::cosh, Saves.inputs(0), b -> b.autocast(FP32, UNLISTED));
         unary(r, "Asinh", x -> Math.log(x + Math.sqrt(x * x + 1)), Saves.inputs(0));
         unary(r, "Acosh", x -> Math.log(x + Math.sqrt(x * x - 1)), Saves.inputs(0));
         unary(r, "Atanh", x -> 0.5 * Math.log((1 + x) / (1 - x)), Saves.inputs(0));
         unary(r, "Erf", null, Saves.inputs(0));
         r.add(op("Not").shape(unaryRule(DType.BOOL, ctx -> x -> x == 0 ? 1 : 0)).cost(ElementwiseOps::perElement)
-                .saves(AutogradRule.NOTHING));
+                .notDifferentiable("a boolean result"));
         r.add(op("BitwiseNot").shape(unaryRule(null, ctx -> x -> ~(long) x)).cost(ElementwiseOps::perElement)
                 .saves(AutogradRule.NOTHING));
         r.add(op("IsNaN").shape(unaryRule(DType.BOOL, ctx -> x -> Double.isNaN(x) ? 1 : 0))
-                .cost(ElementwiseOps::perElement).saves(AutogradRule.NOTHING));
+                .cost(ElementwiseOps::perElement).notDifferentiable("a boolean result"));
         r.add(op("IsInf").shape(unaryRule(DType.BOOL, ctx -> {
             boolean neg = ctx.intAttr("detect_negative", 1) != 0;
             boolean pos = ctx.intAttr("detect_positive", 1) != 0;
             return x -> (x == Double.POSITIVE_INFINITY && pos) || (x == Double.NEGATIVE_INFINITY && neg) ? 1 : 0;
-        })).cost(ElementwiseOps::perElement).saves(AutogradRule.NOTHING));
+        })).cost(ElementwiseOps::perElement).notDifferentiable("a boolean result"));
     }
 
     // ---------------------------------------------------------------- activations
 
     private void registerActivations(OpRegistry r) {
-        unary(r, "Relu", x -> Math.max(x, 0), Saves.output());
-        unary(r, "Sigmoid", ElementwiseOps::sigmoid, Saves.output());
-        unary(r, "Tanh", Math::tanh, Saves.output());
+        // torchvision runs ReLU(inplace=True); in place is safe because relu saves its result, not its input
+        unary(r, "Relu", x -> Math.max(x, 0), Saves.output(), b -> b.inPlaceWhenSafe().backwardReadsOutput());
+        unary(r, "Sigmoid", ElementwiseOps::sigmoid, Saves.output(), OpDef.Builder::backwardReadsOutput);
+        unary(r, "Tanh", Math::tanh, Saves.output(), OpDef.Builder::backwardReadsOutput);
         unary(r, "Softsign", x -> x / (1 + Math.abs(x)), Saves.inputs(0));
         unary(r, "Mish", x -> x * Math.tanh(Math.log1p(Math.exp(x))), Saves.inputs(0));
         unaryWithAttrs(r, "LeakyRelu", ctx -> {
             double a = ctx.floatAttr("alpha", 0.01);
             return x -> x < 0 ? a * x : x;
         });
+        // in place (inplace=True), elu's backward reads its result: nothing may overwrite it
         unaryWithAttrs(r, "Elu", ctx -> {
             double a = ctx.floatAttr("alpha", 1.0);
             return x -> x < 0 ? a * (Math.exp(x) - 1) : x;
-        });
+        }, OpDef.Builder::backwardReadsOutput);
         unaryWithAttrs(r, "Selu", ctx -> {
             double a = ctx.floatAttr("alpha", SELU_ALPHA);
             double g = ctx.floatAttr("gamma", SELU_GAMMA);
             return x -> x <= 0 ? g * (a * Math.exp(x) - a) : g * x;
-        });
+        }, OpDef.Builder::backwardReadsOutput);
         unaryWithAttrs(r, "Celu", ctx -> {
             double a = ctx.floatAttr("alpha", 1.0);
             return x -> Math.max(0, x) + Math.min(0, a * (Math.exp(x / a) - 1));
-        });
+        }, OpDef.Builder::backwardReadsOutput);
         unaryWithAttrs(r, "HardSigmoid", ctx -> {
             double a = ctx.floatAttr("alpha", 0.2);
             double b = ctx.floatAttr("beta", 0.5);
             return x -> Math.max(0, Math.min(1, a * x + b));
         });
         unaryWithAttrs(r, "HardSwish", ctx -> x -> x * Math.max(0, Math.min(1, x / 6 + 0.5)));
-        unaryWithAttrs(r, "Softplus", ctx -> x -> Math.log1p(Math.exp(x)));
+        unaryWithAttrs(r, "Softplus", ctx -> x -> Math.log1p(Math.exp(x)), b -> b.autocast(FP32, UNLISTED));
         unaryWithAttrs(r, "ThresholdedRelu", ctx -> {
             double a = ctx.floatAttr("alpha", 1.0);
             return x -> x > a ? x : 0;
@@ -156,7 +162,8 @@ public final class ElementwiseOps implements OpFamily {
                 }
             }
             ctx.output(0, x);
-        }).cost(ElementwiseOps::perElement).saves(Saves.inputs(0, 1)).params(1));
+        }).cost(ElementwiseOps::perElement).saves(Saves.inputs(0, 1)).params(1)
+                .autocast(LOWER_PRECISION, LOWER_PRECISION));
         // SwiGLU (opset 28 form with two inputs): the output has the broadcast shape of its operands.
         r.add(op("SwiGLU").shape(broadcastRule(inputType(0), null)).cost(ElementwiseOps::perElement)
                 .saves(Saves.inputs(0, 1)));
@@ -201,13 +208,14 @@ public final class ElementwiseOps implements OpFamily {
     // ---------------------------------------------------------------- binary and variadic
 
     private void registerBinary(OpRegistry r) {
-        binary(r, "Add", inputType(0), d -> a -> a[0] + a[1], AutogradRule.NOTHING);
-        binary(r, "Sub", inputType(0), d -> a -> a[0] - a[1], AutogradRule.NOTHING);
+        binary(r, "Add", inputType(0), d -> a -> a[0] + a[1], AutogradRule.NOTHING, b -> b.gradientPassesThrough(0, 1));
+        binary(r, "Sub", inputType(0), d -> a -> a[0] - a[1], AutogradRule.NOTHING, b -> b.gradientPassesThrough(0));
         binary(r, "Mul", inputType(0), d -> a -> a[0] * a[1], ElementwiseOps::mulSaves);
         binary(r, "Div", inputType(0), d -> d.isInteger()
                 ? a -> truncDiv(a[0], a[1])
                 : a -> a[0] / a[1], ElementwiseOps::divSaves);
-        binary(r, "Pow", inputType(0), d -> a -> Math.pow(a[0], a[1]), ElementwiseOps::powSaves);
+        binary(r, "Pow", inputType(0), d -> a -> Math.pow(a[0], a[1]), ElementwiseOps::powSaves,
+                b -> b.autocast(FP32, UNLISTED).backwardReadsOutput());
         r.add(op("Mod").shape(ctx -> {
             boolean fmod = ctx.intAttr("fmod", 0) != 0;
             broadcastRule(inputType(0), d -> d.isInteger() && !fmod
@@ -281,7 +289,7 @@ public final class ElementwiseOps implements OpFamily {
                 throw ctx.fail("'to' names no known element type");
             }
             convert(ctx, to);
-        }).cost(ctx -> Cost.ZERO).saves(AutogradRule.NOTHING));
+        }).cost(ctx -> Cost.ZERO).saves(AutogradRule.NOTHING).resultTypeDeclared());
         r.add(op("CastLike").shape(ctx -> convert(ctx, ctx.input(1).dtype())).cost(ctx -> Cost.ZERO)
                 .saves(AutogradRule.NOTHING).constants(1));
         // BitCast reinterprets the bits: same shape when the widths agree (all the suite's cases);
@@ -348,12 +356,27 @@ public final class ElementwiseOps implements OpFamily {
     // ---------------------------------------------------------------- rule builders
 
     private static void unary(OpRegistry r, String name, DoubleUnaryOperator value, AutogradRule saves) {
-        r.add(op(name).shape(unaryRule(null, ctx -> value)).cost(ElementwiseOps::perElement).saves(saves));
+        unary(r, name, value, saves, b -> { });
+    }
+
+    /** A unary op with memory facts of its own ({@code facts} adds them to the registration). */
+    private static void unary(OpRegistry r, String name, DoubleUnaryOperator value, AutogradRule saves,
+                              Consumer<OpDef.Builder> facts) {
+        OpDef.Builder b = op(name).shape(unaryRule(null, ctx -> value)).cost(ElementwiseOps::perElement).saves(saves);
+        facts.accept(b);
+        r.add(b);
     }
 
     /** An activation whose value function reads attributes; saves its input (PyTorch's *_backward(self)). */
     private static void unaryWithAttrs(OpRegistry r, String name, Function<InferenceContext, DoubleUnaryOperator> value) {
-        r.add(op(name).shape(unaryRule(null, value)).cost(ElementwiseOps::perElement).saves(Saves.inputs(0)));
+        unaryWithAttrs(r, name, value, b -> { });
+    }
+
+    private static void unaryWithAttrs(OpRegistry r, String name, Function<InferenceContext, DoubleUnaryOperator> value,
+                                       Consumer<OpDef.Builder> facts) {
+        OpDef.Builder b = op(name).shape(unaryRule(null, value)).cost(ElementwiseOps::perElement).saves(Saves.inputs(0));
+        facts.accept(b);
+        r.add(b);
     }
 
     /**
@@ -397,10 +420,17 @@ public final class ElementwiseOps implements OpFamily {
 
     private static void binary(OpRegistry r, String name, OutType out,
                                Function<DType, ElementwiseValues.ElementFn> value, AutogradRule saves) {
+        binary(r, name, out, value, saves, b -> { });
+    }
+
+    private static void binary(OpRegistry r, String name, OutType out,
+                               Function<DType, ElementwiseValues.ElementFn> value, AutogradRule saves,
+                               Consumer<OpDef.Builder> facts) {
         OpDef.Builder b = op(name).shape(broadcastRule(out, value)).cost(ElementwiseOps::perElement).saves(saves);
         if (NON_DIFFERENTIABLE.contains(name)) {
-            b.constants(0, 1);
+            b.constants(0, 1).notDifferentiable("a comparison, logic or bit operation: a boolean or integer result");
         }
+        facts.accept(b);
         r.add(b);
     }
 

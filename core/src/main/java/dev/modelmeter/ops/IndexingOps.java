@@ -30,7 +30,7 @@ final class IndexingOps {
         r.add(
                 OpDef.op("Slice").shape(IndexingOps::slice).noCost("a view: moves no data").constants(1, 2, 3, 4).view().saves(AutogradRule.NOTHING),
                 // Embedding (a Gather on a stored table) keeps its int64 indices; the fixtures measure that
-                OpDef.op("Gather").shape(IndexingOps::gather).noCost("copies data: no arithmetic (FLOPs count arithmetic only)").constants(1)
+                OpDef.op("Gather").noCost("copies data: no arithmetic (FLOPs count arithmetic only)").shape(IndexingOps::gather).constants(1).resultTypeOfInput0().selectViewOnScalarIndex()
                         .saves(ctx -> ctx.isWeight(0) ? List.of(Saved.input(1)) : List.of()),
                 OpDef.op("GatherElements").shape(IndexingOps::gatherElements).noCost("copies data: no arithmetic (FLOPs count arithmetic only)").constants(1).saves(IndexingOps::savesIndices),
                 OpDef.op("GatherND").shape(IndexingOps::gatherNd).noCost("copies data: no arithmetic (FLOPs count arithmetic only)").constants(1).saves(IndexingOps::savesIndices),
@@ -38,11 +38,11 @@ final class IndexingOps {
                 OpDef.op("Scatter").shape(TensorOps::sameAsInput).noCost("copies data: no arithmetic (FLOPs count arithmetic only)").constants(1).saves(IndexingOps::savesIndices),
                 OpDef.op("ScatterND").shape(TensorOps::sameAsInput).cost(IndexingOps::scatterCost).constants(1).saves(IndexingOps::savesIndices),
                 // opset 24: writes updates into a KV cache at given positions; the cache keeps its shape
-                OpDef.op("TensorScatter").shape(TensorOps::sameAsInput).noCost("copies data: no arithmetic (FLOPs count arithmetic only)").constants(2).saves(AutogradRule.NOTHING),
-                OpDef.op("OneHot").shape(IndexingOps::oneHot).noCost("fills a tensor: no arithmetic on data").constants(1, 2).saves(AutogradRule.NOTHING),
-                OpDef.op("NonZero").shape(IndexingOps::nonZero).noCost("compares and copies: no floating-point arithmetic").saves(AutogradRule.NOTHING),
-                OpDef.op("Compress").shape(IndexingOps::compress).noCost("copies data: no arithmetic (FLOPs count arithmetic only)").constants(1).saves(AutogradRule.NOTHING),
-                OpDef.op("Unique").shape(IndexingOps::unique).noCost("sorts and compares: no floating-point arithmetic").saves(AutogradRule.NOTHING));
+                OpDef.op("TensorScatter").noCost("copies data: no arithmetic (FLOPs count arithmetic only)").shape(TensorOps::sameAsInput).constants(2).saves(AutogradRule.NOTHING),
+                OpDef.op("OneHot").noCost("fills a tensor: no arithmetic on data").shape(IndexingOps::oneHot).constants(1, 2).notDifferentiable("an encoding of indices"),
+                OpDef.op("NonZero").noCost("compares and copies: no floating-point arithmetic").shape(IndexingOps::nonZero).notDifferentiable("an index result"),
+                OpDef.op("Compress").noCost("copies data: no arithmetic (FLOPs count arithmetic only)").shape(IndexingOps::compress).constants(1).saves(AutogradRule.NOTHING),
+                OpDef.op("Unique").noCost("sorts and compares: no floating-point arithmetic").shape(IndexingOps::unique).saves(AutogradRule.NOTHING));
     }
 
     /** The index tensor (input 1) outlives the forward when the data needs a gradient. */

@@ -9,6 +9,8 @@ import dev.modelmeter.shapes.Shapes;
 
 import java.util.List;
 
+import static dev.modelmeter.ops.MemoryFacts.Autocast.LOWER_PRECISION;
+
 /**
  * Matrix products: Gemm, MatMul, MatMulInteger, QLinearMatMul (Einsum is in {@link EinsumOp}).
  *
@@ -32,20 +34,21 @@ final class MatMulOps {
         r.add(
                 // B (the Linear weight, [K, N] or [N, K] with transB) and C (the bias) are the layer's weights.
                 OpDef.op("Gemm").shape(MatMulOps::gemm).cost(MatMulOps::gemmCost).explain(Explanations::linear).params(1, 2)
-                        .saves(Saves.eachOperandForTheOther()),
+                        .saves(Saves.eachOperandForTheOther()).autocast(LOWER_PRECISION, LOWER_PRECISION),
                 // a stored operand (a Linear weight exported as MatMul) is a trainable parameter.
                 OpDef.op("MatMul")
                         .shape(ctx -> ctx.output(0, ctx.input(0).dtype(), matmul(ctx, 0, 1)))
                         .cost(c -> matmulCost(c, 0, 1))
-                        .saves(Saves.eachOperandForTheOther()),
+                        .saves(Saves.eachOperandForTheOther())
+                        .autocast(LOWER_PRECISION, LOWER_PRECISION).foldsBatchedOperands(),
                 // B is the (int8/uint8) weight; the zero points are quantization constants.
-                OpDef.op("MatMulInteger")
+                OpDef.op("MatMulInteger").savesNotModelled("integer/quantized kernel: inference only, no autograd formula")
                         .shape(ctx -> ctx.output(0, DType.INT32, matmul(ctx, 0, 1)))
                         .cost(c -> matmulCost(c, 0, 1))
                         .params(1)
                         .constants(2, 3),
                 // b (input 3) is the weight; scales and zero points are quantization constants.
-                OpDef.op("QLinearMatMul")
+                OpDef.op("QLinearMatMul").savesNotModelled("integer/quantized kernel: inference only, no autograd formula")
                         .shape(ctx -> ctx.output(0, ConvOps.outputTypeOf(ctx, 7, 0), matmul(ctx, 0, 3)))
                         .cost(c -> matmulCost(c, 0, 3))
                         .params(3)

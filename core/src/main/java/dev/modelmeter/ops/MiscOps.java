@@ -80,7 +80,7 @@ public final class MiscOps implements OpFamily {
             r.add(op(name).shape(ctx -> {
                 TensorType x = ctx.input(0);
                 ctx.output(0, dtypeAttr(ctx, "dtype", x.dtype()), x.shape());
-            }).cost(ElementwiseOps::perElement).saves(AutogradRule.NOTHING));
+            }).cost(ElementwiseOps::perElement).notDifferentiable("a random source"));
         }
         for (String name : List.of("RandomUniform", "RandomNormal")) {
             r.add(op(name).shape(ctx -> {
@@ -89,7 +89,7 @@ public final class MiscOps implements OpFamily {
                     throw ctx.fail("attribute 'shape' is required");
                 }
                 ctx.output(0, dtypeAttr(ctx, "dtype", DType.FLOAT), Shape.of(shape));
-            }).cost(ElementwiseOps::perElement).saves(AutogradRule.NOTHING));
+            }).cost(ElementwiseOps::perElement).notDifferentiable("a random source"));
         }
         // Multinomial: [batch, classes] → [batch, sample_size] of int32 (or dtype).
         r.add(op("Multinomial").shape(ctx -> {
@@ -97,16 +97,16 @@ public final class MiscOps implements OpFamily {
             DType out = dtypeAttr(ctx, "dtype", DType.INT32);
             Dim samples = Dim.of(ctx.intAttr("sample_size", 1));
             ctx.output(0, out, x.shape() == null ? null : new Shape(List.of(x.shape().dim(0), samples)));
-        }).costUnknown("sampling: no FLOP convention").saves(AutogradRule.NOTHING));
+        }).costUnknown("sampling: no FLOP convention").notDifferentiable("a random source: sampled indices"));
         r.add(op("EyeLike").shape(ctx -> {
             TensorType x = ctx.input(0);
             if (x.shape() != null && x.shape().rank() != 2) {
                 throw ctx.fail("input must be 2-D, got rank " + x.shape().rank());
             }
             ctx.output(0, dtypeAttr(ctx, "dtype", x.dtype()), x.shape());
-        }).noCost("fills a tensor: no arithmetic on data").saves(AutogradRule.NOTHING));
+        }).noCost("fills a tensor: no arithmetic on data").notDifferentiable("a constant identity matrix"));
         // Det: [*, M, M] → [*].
-        r.add(op("Det").shape(ctx -> {
+        r.add(op("Det").savesNotModelled("rare in training graphs; not modelled").shape(ctx -> {
             TensorType x = ctx.input(0);
             Shape s = x.shape();
             if (s == null) {
@@ -249,8 +249,8 @@ public final class MiscOps implements OpFamily {
             Dim cols = bins != null && bins.length == 1 ? Dim.of(bins[0]) : Dim.unknown();
             ctx.output(0, dtypeAttr(ctx, "output_datatype", DType.FLOAT), new Shape(List.of(rows, cols)));
         }).cost(ElementwiseOps::perElement).saves(AutogradRule.NOTHING).constants(0, 1, 2, 3, 4));
-        r.add(op("DFT").shape(MiscOps::dft).costUnknown("a Fourier transform: no FLOP convention in FlopCounterMode").constants(1, 2));
-        r.add(op("STFT").shape(MiscOps::stft).costUnknown("a Fourier transform: no FLOP convention in FlopCounterMode").constants(1, 3));
+        r.add(op("DFT").costUnknown("a Fourier transform: no FLOP convention in FlopCounterMode").savesNotModelled("rare in training graphs; not modelled").shape(MiscOps::dft).constants(1, 2));
+        r.add(op("STFT").costUnknown("a Fourier transform: no FLOP convention in FlopCounterMode").savesNotModelled("rare in training graphs; not modelled").shape(MiscOps::stft).constants(1, 3));
     }
 
     /**
@@ -367,7 +367,7 @@ public final class MiscOps implements OpFamily {
             ctx.output(0, DType.UINT8, new Shape(List.of(h, w, Dim.of(channels))));
         }).costUnknown("image decoding: no FLOP convention").saves(AutogradRule.NOTHING));
         // AffineGrid(theta [N,2,3] | [N,3,4], size [N,C,H,W] | [N,C,D,H,W]) → [N,H,W,2] | [N,D,H,W,3].
-        r.add(op("AffineGrid").shape(ctx -> {
+        r.add(op("AffineGrid").savesNotModelled("rare in training graphs; not modelled").shape(ctx -> {
             TensorType theta = ctx.input(0);
             long[] size = ctx.inputLongs(1);
             int spatial;
@@ -394,7 +394,7 @@ public final class MiscOps implements OpFamily {
             ctx.output(0, theta.dtype(), new Shape(dims));
         }).costUnknown("grid generation: not modelled").constants(1));
         // Col2Im(input [N, C·∏block, L], image_shape, block_shape) → [N, C, *image_shape].
-        r.add(op("Col2Im").shape(ctx -> {
+        r.add(op("Col2Im").savesNotModelled("rare in training graphs; not modelled").shape(ctx -> {
             TensorType x = ctx.input(0);
             long[] image = ctx.inputLongs(1);
             long[] block = ctx.inputLongs(2);
@@ -430,7 +430,7 @@ public final class MiscOps implements OpFamily {
             ctx.output(0, x.dtype(), new Shape(dims));
         }).costUnknown("patch folding: not modelled").constants(1, 2));
         // CenterCropPad(input, shape): the sizes at `axes` (default: all) become `shape`.
-        r.add(op("CenterCropPad").shape(ctx -> {
+        r.add(op("CenterCropPad").savesNotModelled("rare in training graphs; not modelled").shape(ctx -> {
             TensorType x = ctx.input(0);
             long[] target = ctx.inputLongs(1);
             Shape s = x.shape();
@@ -560,7 +560,7 @@ public final class MiscOps implements OpFamily {
     private void registerRecentSequenceOps(OpRegistry r) {
         // CausalConvWithState(input [B, C, L], weight [C, 1, K], bias?, past_state? [B, C, K-1]):
         // a depthwise causal conv; output [B, C, L], present_state [B, C, K-1].
-        r.add(op("CausalConvWithState").shape(ctx -> {
+        r.add(op("CausalConvWithState").savesNotModelled("a fused kernel with state; not modelled").shape(ctx -> {
             TensorType x = ctx.input(0);
             TensorType w = ctx.input(1);
             ctx.output(0, x);
@@ -582,9 +582,9 @@ public final class MiscOps implements OpFamily {
                     ? w.shape().dim(w.shape().rank() - 1).value() : 0;
             return Cost.macs(out * k, out + " outputs × " + k + " taps");
         }).params(1, 2));
-        r.add(op("LinearAttention").shape(MiscOps::linearAttention).costUnknown("not modelled"));
+        r.add(op("LinearAttention").costUnknown("not modelled").savesNotModelled("a fused kernel with state; not modelled").shape(MiscOps::linearAttention));
         // FlexAttention(Q [B, Hq, Lq, Dk], K [B, Hkv, Lk, Dk], V [B, Hkv, Lk, Dv]) → [B, Hq, Lq, Dv].
-        r.add(op("ai.onnx.preview", "FlexAttention").shape(ctx -> {
+        r.add(op("ai.onnx.preview", "FlexAttention").savesNotModelled("a fused kernel with state; not modelled").shape(ctx -> {
             TensorType q = ctx.input(0);
             TensorType v = ctx.input(2);
             if (q.shape() == null || v.shape() == null || q.shape().rank() != 4 || v.shape().rank() != 4) {

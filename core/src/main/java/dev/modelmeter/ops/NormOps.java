@@ -10,6 +10,9 @@ import dev.modelmeter.shapes.Shapes;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.modelmeter.ops.MemoryFacts.Autocast.FP32;
+import static dev.modelmeter.ops.MemoryFacts.Autocast.UNLISTED;
+
 /**
  * Normalisations: BatchNormalization, InstanceNormalization, LayerNormalization, GroupNormalization,
  * RMSNormalization, LRN, MeanVarianceNormalization. Their outputs have the input's shape. FlopCounterMode
@@ -42,27 +45,33 @@ final class NormOps {
                         .explain(Explanations::batchNorm)
                         .saves(ctx -> List.of(Saved.input(0),
                                 Saved.extra(DType.FLOAT, 2 * channels(ctx.input(0)), "mean+invstd")))
-                        .params(1, 2).buffers(3, 4),
+                        .params(1, 2).buffers(3, 4)
+                        // the running stats (outputs 1, 2) are updated in place in PyTorch's buffers
+                        .resultTypeOfInput0().exportOnlyOutputsFrom(1),
                 // scale (1) and B (2) are trainable [C].
                 OpDef.op("InstanceNormalization").shape(NormOps::sameAsInput).cost(c -> perElement(c, 5)).params(1, 2)
+                        .resultTypeOfInput0()
                         .saves(ctx -> List.of(Saved.input(0), Saved.extra(DType.FLOAT,
                                 2 * batchTimes(ctx.input(0), channels(ctx.input(0))), "mean+rstd"))),
                 // Scale (1) and B (2) are trainable, of the normalised dims' shape.
                 OpDef.op("LayerNormalization").shape(NormOps::layerNorm).cost(c -> perElement(c, 5))
                         .explain(Explanations::layerNorm).params(1, 2)
+                        // mean and inverse deviation (outputs 1, 2) are what it saves, counted there
+                        .autocast(FP32, UNLISTED).resultTypeOfInput0().exportOnlyOutputsFrom(1)
                         .saves(ctx -> List.of(Saved.input(0), Saved.extra(DType.FLOAT,
                                 2 * rows(ctx.input(0), ctx.node().intAttr("axis", -1)), "mean+rstd"))),
                 // scale (1) and bias (2) are trainable: [num_groups] in opset 18, [C] from opset 21.
                 OpDef.op("GroupNormalization").shape(NormOps::sameAsInput).cost(c -> perElement(c, 5)).params(1, 2)
+                        .autocast(FP32, UNLISTED).resultTypeOfInput0()
                         .saves(ctx -> List.of(Saved.input(0), Saved.extra(DType.FLOAT,
                                 2 * batchTimes(ctx.input(0), ctx.node().intAttr("num_groups", 1)), "mean+rstd"))),
                 // scale (1) is trainable, of the normalised dims' shape.
-                OpDef.op("RMSNormalization").shape(NormOps::sameAsInput).cost(c -> perElement(c, 3)).params(1),
+                OpDef.op("RMSNormalization").savesNotModelled("rms_norm's saves depend on how it is written (fused kernel or Python ops); not modelled yet").shape(NormOps::sameAsInput).cost(c -> perElement(c, 3)).params(1),
                 // no weights.
-                OpDef.op("LRN").shape(NormOps::sameAsInput)
+                OpDef.op("LRN").savesNotModelled("local_response_norm is a chain of Python ops in PyTorch; not modelled").shape(NormOps::sameAsInput)
                         .cost(c -> perElement(c, c.node().intAttr("size", 1) + 2)),
                 // no weights.
-                OpDef.op("MeanVarianceNormalization").shape(NormOps::sameAsInput).cost(c -> perElement(c, 4)));
+                OpDef.op("MeanVarianceNormalization").savesNotModelled("a chain of reductions in PyTorch; not modelled").shape(NormOps::sameAsInput).cost(c -> perElement(c, 4)));
     }
 
     /** Dim 1 of a tensor (the channels), 0 when unknown. */

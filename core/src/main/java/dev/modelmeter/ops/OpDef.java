@@ -25,10 +25,12 @@ import java.util.Objects;
  *                   rule or its cost is unknown
  * @param unknownCostReason why the operator's cost is not modelled (no FLOP convention for string work,
  *                   sampling, tree traversal…): its nodes are reported with an unknown cost (partial)
+ * @param memory     the rest of what the memory plan needs: autocast category, differentiability, in-place
+ *                   and view behaviour, export-only outputs (see {@link MemoryFacts})
  */
 public record OpDef(String domain, String opType, ShapeRule shape, CostRule cost, AutogradRule autograd,
                     Map<Integer, InitializerRole> inputRoles, boolean view, ExplainRule explain,
-                    String noCostReason, String unknownCostReason) {
+                    String noCostReason, String unknownCostReason, MemoryFacts memory) {
 
     /**
      * Checks the shape rule is given and that an operator does not both have a cost rule and declare none.
@@ -43,9 +45,11 @@ public record OpDef(String domain, String opType, ShapeRule shape, CostRule cost
      * @param explain    the arithmetic for {@code --explain}, or null
      * @param noCostReason why it costs nothing, or null
      * @param unknownCostReason why its cost is not modelled, or null
+     * @param memory     its memory facts; null: {@link MemoryFacts#DEFAULT}
      */
     public OpDef {
         Objects.requireNonNull(shape, "shape rule of " + opType);
+        memory = memory == null ? MemoryFacts.DEFAULT : memory;
         int declarations = (cost != null ? 1 : 0) + (noCostReason != null ? 1 : 0) + (unknownCostReason != null ? 1 : 0);
         if (declarations > 1) {
             throw new IllegalArgumentException(opType + " declares its cost more than once (rule, no cost, unknown)");
@@ -121,6 +125,22 @@ public record OpDef(String domain, String opType, ShapeRule shape, CostRule cost
         private ExplainRule explain;
         private String noCostReason;
         private String unknownCostReason;
+        private MemoryFacts.Autocast autocastCuda = MemoryFacts.Autocast.UNLISTED;
+        private MemoryFacts.Autocast autocastCpu = MemoryFacts.Autocast.UNLISTED;
+        private boolean resultTypeOfInput0;
+        private boolean resultTypeDeclared;
+        private String notDifferentiable;
+        private String savesNotModelled;
+        private boolean inPlaceWhenSafe;
+        private boolean backwardReadsOutput;
+        private int exportOnlyOutputsFrom = -1;
+        private MemoryFacts.ViewLayout viewLayout;
+        private boolean selectViewOnScalarIndex;
+        private boolean foldsBatchedOperands;
+        private final java.util.Set<Integer> gradientPassesThrough = new java.util.HashSet<>();
+        private dev.modelmeter.graph.DType transientIndices;
+        private boolean runsSubgraphs;
+        private MemoryFacts.TrainingActivity trainingActivity;
 
         private Builder(String domain, String opType) {
             this.domain = domain;
@@ -234,7 +254,178 @@ public record OpDef(String domain, String opType, ShapeRule shape, CostRule cost
          * @return this builder
          */
         public Builder view() {
+            return view(MemoryFacts.ViewLayout.SAME_STRIDES);
+        }
+
+        /**
+         * Output 0 is a view of input 0, with strides laid out as {@code layout} says.
+         *
+         * @param layout how the output's strides follow from the input's
+         * @return this builder
+         */
+        public Builder view(MemoryFacts.ViewLayout layout) {
             this.view = true;
+            this.viewLayout = layout;
+            return this;
+        }
+
+        /**
+         * Its categories in PyTorch's autocast lists for CUDA and for CPU ({@code aten/src/ATen/autocast_mode.h});
+         * unlisted by default.
+         *
+         * @param cuda its category under CUDA autocast
+         * @param cpu  its category under CPU autocast
+         * @return this builder
+         */
+        public Builder autocast(MemoryFacts.Autocast cuda, MemoryFacts.Autocast cpu) {
+            this.autocastCuda = cuda;
+            this.autocastCpu = cpu;
+            return this;
+        }
+
+        /**
+         * Output 0 keeps input 0's element type whatever the other operands' (a norm's fp32 affine
+         * parameters do not promote a bf16 input).
+         *
+         * @return this builder
+         */
+        public Builder resultTypeOfInput0() {
+            this.resultTypeOfInput0 = true;
+            return this;
+        }
+
+        /**
+         * The output's element type is the one the operator names (Cast): autocast and promotion leave it.
+         *
+         * @return this builder
+         */
+        public Builder resultTypeDeclared() {
+            this.resultTypeDeclared = true;
+            return this;
+        }
+
+        /**
+         * No gradient flows through it; it saves nothing.
+         *
+         * @param reason why (a comparison, shape arithmetic, a random source)
+         * @return this builder
+         */
+        public Builder notDifferentiable(String reason) {
+            this.notDifferentiable = Objects.requireNonNull(reason);
+            if (autograd == null) {
+                autograd = AutogradRule.NOTHING;
+            }
+            return this;
+        }
+
+        /**
+         * Its saved tensors are not modelled: the plan assumes every input is saved and says the figures
+         * are approximate.
+         *
+         * @param reason why not (no training use, kernel-dependent saves, a sub-graph)
+         * @return this builder
+         */
+        public Builder savesNotModelled(String reason) {
+            this.savesNotModelled = Objects.requireNonNull(reason);
+            return this;
+        }
+
+        /**
+         * It may overwrite its input when nothing else reads it (what {@code inplace=True} does; ONNX loses it).
+         *
+         * @return this builder
+         */
+        public Builder inPlaceWhenSafe() {
+            this.inPlaceWhenSafe = true;
+            return this;
+        }
+
+        /**
+         * Its backward reads its own result, so nothing after it may overwrite that result in place.
+         *
+         * @return this builder
+         */
+        public Builder backwardReadsOutput() {
+            this.backwardReadsOutput = true;
+            return this;
+        }
+
+        /**
+         * Outputs from {@code first} on exist only in the export (running stats, masks, indices, statistics).
+         *
+         * @param first the first such output's position
+         * @return this builder
+         */
+        public Builder exportOnlyOutputsFrom(int first) {
+            this.exportOnlyOutputsFrom = first;
+            return this;
+        }
+
+        /**
+         * A scalar index makes it a select ({@code x[:, i]}): a view dropping the indexed axis.
+         *
+         * @return this builder
+         */
+        public Builder selectViewOnScalarIndex() {
+            this.selectViewOnScalarIndex = true;
+            return this;
+        }
+
+        /**
+         * It folds its operands' batch dimensions with reshape as {@code torch.matmul} does; an operand that
+         * allows no such view is copied.
+         *
+         * @return this builder
+         */
+        public Builder foldsBatchedOperands() {
+            this.foldsBatchedOperands = true;
+            return this;
+        }
+
+        /**
+         * Input slots whose gradient is the output's gradient itself (for a non-view: when the operand has the
+         * output's size and element type).
+         *
+         * @param slots input positions
+         * @return this builder
+         */
+        public Builder gradientPassesThrough(int... slots) {
+            for (int s : slots) {
+                gradientPassesThrough.add(s);
+            }
+            return this;
+        }
+
+        /**
+         * Its kernel computes indices of this element type per output element even when only the values are
+         * asked for.
+         *
+         * @param dtype the indices' element type
+         * @return this builder
+         */
+        public Builder transientIndices(dev.modelmeter.graph.DType dtype) {
+            this.transientIndices = dtype;
+            return this;
+        }
+
+        /**
+         * It runs graph-valued attributes (bodies).
+         *
+         * @return this builder
+         */
+        public Builder runsSubgraphs() {
+            this.runsSubgraphs = true;
+            return this;
+        }
+
+        /**
+         * It is the identity (a view) unless it runs in training, as decided by {@code activity}.
+         *
+         * @param activity whether a node is active
+         * @return this builder
+         */
+        public Builder identityUnlessTraining(MemoryFacts.TrainingActivity activity) {
+            this.trainingActivity = activity;
             return this;
         }
 
@@ -255,8 +446,12 @@ public record OpDef(String domain, String opType, ShapeRule shape, CostRule cost
          * @return the operator's definition
          */
         public OpDef build() {
+            MemoryFacts memory = new MemoryFacts(autocastCuda, autocastCpu, resultTypeOfInput0, resultTypeDeclared,
+                    notDifferentiable, savesNotModelled, inPlaceWhenSafe, backwardReadsOutput, exportOnlyOutputsFrom,
+                    viewLayout, selectViewOnScalarIndex, foldsBatchedOperands, gradientPassesThrough,
+                    transientIndices, runsSubgraphs, trainingActivity);
             return new OpDef(domain, opType, shape, cost, autograd, roles, view, explain, noCostReason,
-                    unknownCostReason);
+                    unknownCostReason, memory);
         }
     }
 }

@@ -31,19 +31,22 @@ final class PoolOps {
         r.add(
                 OpDef.op("MaxPool").shape(PoolOps::windowPool).cost(c -> windowCost(c, 1)).explain(Explanations::pool)
                         .saves(ctx -> List.of(Saved.input(0),
-                                Saved.extra(DType.INT64, Saves.numel(ctx.output(0)), "indices"))),
+                                Saved.extra(DType.INT64, Saves.numel(ctx.output(0)), "indices")))
+                        // indices asked as output 1 are the saved ones; without grad max_pool2d still runs
+                        // max_pool2d_with_indices and drops its int64 indices
+                        .exportOnlyOutputsFrom(1).transientIndices(DType.INT64),
                 OpDef.op("AveragePool").shape(PoolOps::windowPool).cost(c -> windowCost(c, 1))
                         .explain(Explanations::pool).saves(Saves.inputsAlways(0)),
-                OpDef.op("LpPool").shape(PoolOps::windowPool).cost(c -> windowCost(c, 2)),
+                OpDef.op("LpPool").savesNotModelled("lp_pool is pow-avg_pool-pow in PyTorch; its intermediate saves are not modelled").shape(PoolOps::windowPool).cost(c -> windowCost(c, 2)),
                 OpDef.op("GlobalAveragePool").shape(PoolOps::globalPool).cost(PoolOps::globalCost)
                         .saves(AutogradRule.NOTHING),
-                OpDef.op("GlobalMaxPool").shape(PoolOps::globalPool).cost(PoolOps::globalCost),
-                OpDef.op("GlobalLpPool").shape(PoolOps::globalPool).cost(PoolOps::globalCost),
-                OpDef.op("MaxRoiPool").shape(PoolOps::maxRoiPool)
+                OpDef.op("GlobalMaxPool").savesNotModelled("adaptive_max_pool saves its input and int64 indices; not modelled yet").shape(PoolOps::globalPool).cost(PoolOps::globalCost),
+                OpDef.op("GlobalLpPool").savesNotModelled("lp_pool is pow-avg_pool-pow in PyTorch; its intermediate saves are not modelled").shape(PoolOps::globalPool).cost(PoolOps::globalCost),
+                OpDef.op("MaxRoiPool").savesNotModelled("torchvision's roi_pool/roi_align backward needs the rois and argmax; not modelled").shape(PoolOps::maxRoiPool)
                         .cost(c -> Cost.other(0, "MaxRoiPool: bin sizes depend on the ROI values, not estimated"))
                         .constants(1),
-                OpDef.op("RoiAlign").shape(PoolOps::roiAlign).cost(PoolOps::roiAlignCost).constants(1, 2),
-                OpDef.op("MaxUnpool").shape(PoolOps::maxUnpool)
+                OpDef.op("RoiAlign").savesNotModelled("torchvision's roi_pool/roi_align backward needs the rois and argmax; not modelled").shape(PoolOps::roiAlign).cost(PoolOps::roiAlignCost).constants(1, 2),
+                OpDef.op("MaxUnpool").autocast(MemoryFacts.Autocast.UNLISTED, MemoryFacts.Autocast.FP32).savesNotModelled("max_unpool saves its indices; not modelled yet").shape(PoolOps::maxUnpool)
                         .cost(PoolOps::maxUnpoolCost)
                         .constants(1, 2));
     }

@@ -26,11 +26,11 @@ final class RecurrentOps {
 
     static void register(OpRegistry r) {
         // W [dirs, H, I], R [dirs, H, H] and B [dirs, 2H] are the layer's weights.
-        r.add(OpDef.op("RNN").shape(ctx -> shape(ctx, 1)).cost(c -> cost(c, 1)).params(1, 2, 3).constants(4));
+        r.add(OpDef.op("RNN").savesNotModelled("cuDNN's RNN keeps a workspace whose size depends on the kernel; not modelled").shape(ctx -> shape(ctx, 1)).cost(c -> cost(c, 1)).params(1, 2, 3).constants(4));
         // W [dirs, 3H, I], R [dirs, 3H, H] and B [dirs, 6H] are the layer's weights.
-        r.add(OpDef.op("GRU").shape(ctx -> shape(ctx, 3)).cost(c -> cost(c, 3)).params(1, 2, 3).constants(4));
+        r.add(OpDef.op("GRU").savesNotModelled("cuDNN's RNN keeps a workspace whose size depends on the kernel; not modelled").shape(ctx -> shape(ctx, 3)).cost(c -> cost(c, 3)).params(1, 2, 3).constants(4));
         // W [dirs, 4H, I], R [dirs, 4H, H], B [dirs, 8H] and peepholes P [dirs, 3H] are the layer's weights.
-        r.add(OpDef.op("LSTM").shape(ctx -> shape(ctx, 4)).cost(c -> cost(c, 4)).params(1, 2, 3, 7).constants(4));
+        r.add(OpDef.op("LSTM").savesNotModelled("cuDNN's RNN keeps a workspace whose size depends on the kernel; not modelled").shape(ctx -> shape(ctx, 4)).cost(c -> cost(c, 4)).params(1, 2, 3, 7).constants(4));
     }
 
     private static long directions(String direction) {

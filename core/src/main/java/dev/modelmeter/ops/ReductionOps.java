@@ -11,6 +11,8 @@ import dev.modelmeter.shapes.Shapes;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.modelmeter.ops.MemoryFacts.Autocast.FP32;
+import static dev.modelmeter.ops.MemoryFacts.Autocast.UNLISTED;
 import static dev.modelmeter.ops.OpDef.op;
 
 /**
@@ -67,33 +69,34 @@ public final class ReductionOps implements OpFamily {
 
     @Override
     public void register(OpRegistry r) {
-        reduce(r, "ReduceSum", Reducer.SUM, 13, AutogradRule.NOTHING);
+        reduce(r, "ReduceSum", Reducer.SUM, 13, AutogradRule.NOTHING, b -> b.autocast(FP32, UNLISTED));
         reduce(r, "ReduceMean", Reducer.MEAN, 18, AutogradRule.NOTHING);
         reduce(r, "ReduceMax", Reducer.MAX, 18, inputAndOutput());
         reduce(r, "ReduceMin", Reducer.MIN, 18, inputAndOutput());
-        reduce(r, "ReduceProd", Reducer.PROD, 18, inputAndOutput());
+        reduce(r, "ReduceProd", Reducer.PROD, 18, inputAndOutput(), b -> b.autocast(FP32, FP32));
         reduce(r, "ReduceL1", Reducer.L1, 18, inputAndOutput());
-        reduce(r, "ReduceL2", Reducer.L2, 18, inputAndOutput());
-        reduce(r, "ReduceLogSum", Reducer.LOG_SUM, 18, null);
-        reduce(r, "ReduceLogSumExp", Reducer.LOG_SUM_EXP, 18, inputAndOutput());
+        reduce(r, "ReduceL2", Reducer.L2, 18, inputAndOutput(), b -> b.autocast(FP32, UNLISTED));
+        reduce(r, "ReduceLogSum", Reducer.LOG_SUM, 18, null, b -> b.savesNotModelled(
+                "log(sum(x)) is two aten ops in PyTorch; what they save is not modelled"));
+        reduce(r, "ReduceLogSumExp", Reducer.LOG_SUM_EXP, 18, inputAndOutput(), b -> b.autocast(FP32, UNLISTED));
         reduce(r, "ReduceSumSquare", Reducer.SUM_SQUARE, 18, Saves.inputs(0));
 
         r.add(op("ArgMax").shape(ReductionOps::argReduce).cost(ReductionOps::perInputElement)
-                .saves(AutogradRule.NOTHING));
+                .notDifferentiable("an index result"));
         r.add(op("ArgMin").shape(ReductionOps::argReduce).cost(ReductionOps::perInputElement)
-                .saves(AutogradRule.NOTHING));
+                .notDifferentiable("an index result"));
 
         r.add(op("Softmax").shape(ReductionOps::alongAxis).cost(ctx -> perOutput(ctx, 5))
-                .saves(Saves.output()));
+                .saves(Saves.output()).autocast(FP32, UNLISTED).backwardReadsOutput());
         r.add(op("LogSoftmax").shape(ReductionOps::alongAxis).cost(ctx -> perOutput(ctx, 5))
-                .saves(Saves.output()));
+                .saves(Saves.output()).autocast(FP32, UNLISTED).backwardReadsOutput());
         r.add(op("Hardmax").shape(ReductionOps::alongAxis).cost(ctx -> perOutput(ctx, 1))
                 .saves(AutogradRule.NOTHING));
         r.add(op("LpNormalization").shape(ReductionOps::alongAxis).cost(ctx -> perOutput(ctx, 3))
                 .saves(inputAndOutput()));
 
         r.add(op("CumSum").shape(ctx -> cumulative(ctx, false)).cost(ctx -> perOutput(ctx, 1))
-                .saves(AutogradRule.NOTHING).constants(1));
+                .saves(AutogradRule.NOTHING).constants(1).autocast(FP32, UNLISTED));
         r.add(op("CumProd").shape(ctx -> cumulative(ctx, true)).cost(ctx -> perOutput(ctx, 1))
                 .saves(inputAndOutput()).constants(1));
         r.add(op("TopK").shape(ReductionOps::topK).cost(ReductionOps::perInputElement)
@@ -108,12 +111,20 @@ public final class ReductionOps implements OpFamily {
      * input 1 from it on, where {@code noop_with_empty_axes} also appears.
      */
     private static void reduce(OpRegistry r, String name, Reducer reducer, int axesInputSince, AutogradRule saves) {
-        r.add(op(name).shape(ctx -> reduceShape(ctx, reducer, ctx.opset() >= axesInputSince))
+        reduce(r, name, reducer, axesInputSince, saves, b -> { });
+    }
+
+    /** A reduction with memory facts of its own ({@code facts} adds them to the registration). */
+    private static void reduce(OpRegistry r, String name, Reducer reducer, int axesInputSince, AutogradRule saves,
+                               java.util.function.Consumer<OpDef.Builder> facts) {
+        OpDef.Builder b = op(name).shape(ctx -> reduceShape(ctx, reducer, ctx.opset() >= axesInputSince))
                 .cost(ctx -> {
                     long n = ctx.inputNumel(0);
                     return Cost.other(n * reducer.flopsPerElement, reducer.flopsPerElement == 1
                             ? n + " elements" : reducer.flopsPerElement + " × " + n + " elements");
-                }).saves(saves).constants(1));
+                }).saves(saves).constants(1);
+        facts.accept(b);
+        r.add(b);
     }
 
     private static void reduceShape(InferenceContext ctx, Reducer reducer, boolean axesAsInput) {

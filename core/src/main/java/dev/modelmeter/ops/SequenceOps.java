@@ -30,18 +30,18 @@ final class SequenceOps {
 
     static void register(OpRegistry r) {
         r.add(
-                OpDef.op("SequenceConstruct").shape(SequenceOps::construct).noCost("sequence bookkeeping: no arithmetic"),
-                OpDef.op("SequenceEmpty").shape(ctx -> contents(ctx, 0, List.of())).noCost("sequence bookkeeping: no arithmetic"),
-                OpDef.op("SequenceAt").shape(SequenceOps::at).noCost("sequence bookkeeping: no arithmetic").constants(1),
-                OpDef.op("SequenceInsert").shape(SequenceOps::insert).noCost("sequence bookkeeping: no arithmetic").constants(2),
-                OpDef.op("SequenceErase").shape(SequenceOps::erase).noCost("sequence bookkeeping: no arithmetic").constants(1),
-                OpDef.op("SequenceLength").shape(SequenceOps::length).noCost("sequence bookkeeping: no arithmetic"),
-                OpDef.op("SplitToSequence").shape(SequenceOps::splitToSequence).noCost("copies data: no arithmetic (FLOPs count arithmetic only)").constants(1),
-                OpDef.op("ConcatFromSequence").shape(SequenceOps::concatFromSequence).noCost("copies data: no arithmetic (FLOPs count arithmetic only)"),
-                OpDef.op("SequenceMap").shape(SequenceOps::sequenceMap).costUnknown("its body is not costed"),
-                OpDef.op("Optional").shape(SequenceOps::optional).noCost("wraps a value: moves no data"),
-                OpDef.op("OptionalHasElement").shape(ctx -> ctx.output(0, DType.BOOL, Shape.SCALAR)).noCost("tests for a value: moves no data"),
-                OpDef.op("OptionalGetElement").shape(SequenceOps::optionalGetElement).noCost("unwraps a value: moves no data"));
+                OpDef.op("SequenceConstruct").noCost("sequence bookkeeping: no arithmetic").savesNotModelled("sequence and optional values: Python lists to PyTorch, whose element ops are not modelled here").shape(SequenceOps::construct),
+                OpDef.op("SequenceEmpty").noCost("sequence bookkeeping: no arithmetic").savesNotModelled("sequence and optional values: Python lists to PyTorch, whose element ops are not modelled here").shape(ctx -> contents(ctx, 0, List.of())),
+                OpDef.op("SequenceAt").noCost("sequence bookkeeping: no arithmetic").savesNotModelled("sequence and optional values: Python lists to PyTorch, whose element ops are not modelled here").shape(SequenceOps::at).constants(1),
+                OpDef.op("SequenceInsert").noCost("sequence bookkeeping: no arithmetic").savesNotModelled("sequence and optional values: Python lists to PyTorch, whose element ops are not modelled here").shape(SequenceOps::insert).constants(2),
+                OpDef.op("SequenceErase").noCost("sequence bookkeeping: no arithmetic").savesNotModelled("sequence and optional values: Python lists to PyTorch, whose element ops are not modelled here").shape(SequenceOps::erase).constants(1),
+                OpDef.op("SequenceLength").noCost("sequence bookkeeping: no arithmetic").savesNotModelled("sequence and optional values: Python lists to PyTorch, whose element ops are not modelled here").shape(SequenceOps::length),
+                OpDef.op("SplitToSequence").noCost("copies data: no arithmetic (FLOPs count arithmetic only)").savesNotModelled("sequence and optional values: Python lists to PyTorch, whose element ops are not modelled here").shape(SequenceOps::splitToSequence).constants(1),
+                OpDef.op("ConcatFromSequence").noCost("copies data: no arithmetic (FLOPs count arithmetic only)").savesNotModelled("sequence and optional values: Python lists to PyTorch, whose element ops are not modelled here").shape(SequenceOps::concatFromSequence),
+                OpDef.op("SequenceMap").costUnknown("its body is not costed").savesNotModelled("runs a body per element; the body's saves are not simulated").shape(SequenceOps::sequenceMap),
+                OpDef.op("Optional").noCost("wraps a value: moves no data").savesNotModelled("sequence and optional values: Python lists to PyTorch, whose element ops are not modelled here").shape(SequenceOps::optional),
+                OpDef.op("OptionalHasElement").noCost("tests for a value: moves no data").savesNotModelled("sequence and optional values: Python lists to PyTorch, whose element ops are not modelled here").shape(ctx -> ctx.output(0, DType.BOOL, Shape.SCALAR)),
+                OpDef.op("OptionalGetElement").noCost("unwraps a value: moves no data").savesNotModelled("sequence and optional values: Python lists to PyTorch, whose element ops are not modelled here").shape(SequenceOps::optionalGetElement));
     }
 
     /** Input {@code i} as a sequence; fails when it is a tensor or optional. */

@@ -21,9 +21,9 @@ final class SpatialOps {
     }
 
     static void register(OpRegistry r) {
-        r.add(OpDef.op("GridSample").shape(SpatialOps::gridSample).cost(SpatialOps::gridSampleCost));
+        r.add(OpDef.op("GridSample").autocast(MemoryFacts.Autocast.UNLISTED, MemoryFacts.Autocast.FP32).savesNotModelled("grid_sampler saves input and grid; not modelled yet").shape(SpatialOps::gridSample).cost(SpatialOps::gridSampleCost));
         // max_output_boxes_per_class, iou_threshold and score_threshold (2..4) are scalar constants.
-        r.add(OpDef.op("NonMaxSuppression").shape(SpatialOps::nonMaxSuppression)
+        r.add(OpDef.op("NonMaxSuppression").notDifferentiable("selected box indices").shape(SpatialOps::nonMaxSuppression)
                 .cost(c -> Cost.other(0, "NonMaxSuppression: depends on the box values, not estimated"))
                 .constants(2, 3, 4));
     }

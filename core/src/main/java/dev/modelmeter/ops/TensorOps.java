@@ -14,6 +14,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import static dev.modelmeter.ops.MemoryFacts.ViewLayout.EXPAND;
+import static dev.modelmeter.ops.MemoryFacts.ViewLayout.PERMUTE;
+import static dev.modelmeter.ops.MemoryFacts.ViewLayout.RESHAPE;
+
 /**
  * Tensor layout and construction: Shape, Reshape and the other views, Concat, Split, Expand, Tile,
  * Pad, Constant, ConstantOfShape, Range, Identity, DepthToSpace… These move or make data and do no
@@ -31,26 +35,27 @@ public final class TensorOps implements OpFamily {
     @Override
     public void register(OpRegistry r) {
         r.add(
-                OpDef.op("Shape").shape(TensorOps::shapeOf).noCost("reads the shape: touches no data").saves(AutogradRule.NOTHING),
-                OpDef.op("Size").shape(TensorOps::size).noCost("reads the shape: touches no data").saves(AutogradRule.NOTHING),
-                OpDef.op("Reshape").shape(TensorOps::reshape).noCost("a view: moves no data").constants(1).view().saves(AutogradRule.NOTHING),
-                OpDef.op("Flatten").shape(TensorOps::flatten).noCost("a view: moves no data").view().saves(AutogradRule.NOTHING),
-                OpDef.op("Squeeze").shape(TensorOps::squeeze).noCost("a view: moves no data").constants(1).view().saves(AutogradRule.NOTHING),
-                OpDef.op("Unsqueeze").shape(TensorOps::unsqueeze).noCost("a view: moves no data").constants(1).view().saves(AutogradRule.NOTHING),
-                OpDef.op("Transpose").shape(TensorOps::transpose).noCost("a view: moves no data").view().saves(AutogradRule.NOTHING),
-                OpDef.op("Identity").shape(TensorOps::identity).noCost("a view: moves no data").view().saves(AutogradRule.NOTHING),
-                OpDef.op("Concat").shape(JoinOps::concat).noCost("copies data: no arithmetic (FLOPs count arithmetic only)").saves(AutogradRule.NOTHING),
-                OpDef.op("Split").shape(JoinOps::split).noCost("a view: moves no data").constants(1).view().saves(AutogradRule.NOTHING),
-                OpDef.op("Expand").shape(JoinOps::expand).noCost("a view: moves no data").constants(1).view().saves(AutogradRule.NOTHING),
-                OpDef.op("Tile").shape(JoinOps::tile).noCost("copies data: no arithmetic (FLOPs count arithmetic only)").constants(1).saves(AutogradRule.NOTHING),
-                OpDef.op("Pad").shape(JoinOps::pad).noCost("copies data: no arithmetic (FLOPs count arithmetic only)").constants(1, 2, 3).saves(AutogradRule.NOTHING),
-                OpDef.op("Constant").shape(ConstantOps::constant).noCost("fills a tensor: no arithmetic on data").saves(AutogradRule.NOTHING),
-                OpDef.op("ConstantOfShape").shape(ConstantOps::constantOfShape).noCost("fills a tensor: no arithmetic on data").constants(0).saves(AutogradRule.NOTHING),
-                OpDef.op("Range").shape(ConstantOps::range).noCost("fills a tensor: no arithmetic on data").constants(0, 1, 2).saves(AutogradRule.NOTHING),
-                OpDef.op("DepthToSpace").shape(ctx -> ConstantOps.spaceDepth(ctx, true)).noCost("copies data: no arithmetic (FLOPs count arithmetic only)").saves(AutogradRule.NOTHING),
-                OpDef.op("SpaceToDepth").shape(ctx -> ConstantOps.spaceDepth(ctx, false)).noCost("copies data: no arithmetic (FLOPs count arithmetic only)").saves(AutogradRule.NOTHING),
-                OpDef.op("Trilu").shape(TensorOps::sameAsInput).noCost("masks by copying: no arithmetic").constants(1).saves(AutogradRule.NOTHING),
-                OpDef.op("ReverseSequence").shape(TensorOps::sameAsInput).noCost("copies data: no arithmetic (FLOPs count arithmetic only)").constants(1).saves(AutogradRule.NOTHING));
+                OpDef.op("Shape").noCost("reads the shape: touches no data").shape(TensorOps::shapeOf).notDifferentiable("shape arithmetic: an integer result"),
+                OpDef.op("Size").noCost("reads the shape: touches no data").shape(TensorOps::size).notDifferentiable("shape arithmetic: an integer result"),
+                OpDef.op("Reshape").noCost("a view: moves no data").shape(TensorOps::reshape).constants(1).view(RESHAPE).gradientPassesThrough(0).saves(AutogradRule.NOTHING),
+                OpDef.op("Flatten").noCost("a view: moves no data").shape(TensorOps::flatten).view(RESHAPE).gradientPassesThrough(0).saves(AutogradRule.NOTHING),
+                OpDef.op("Squeeze").noCost("a view: moves no data").shape(TensorOps::squeeze).constants(1).view(RESHAPE).gradientPassesThrough(0).saves(AutogradRule.NOTHING),
+                OpDef.op("Unsqueeze").noCost("a view: moves no data").shape(TensorOps::unsqueeze).constants(1).view(RESHAPE).gradientPassesThrough(0).saves(AutogradRule.NOTHING),
+                OpDef.op("Transpose").noCost("a view: moves no data").shape(TensorOps::transpose).view(PERMUTE).gradientPassesThrough(0).saves(AutogradRule.NOTHING),
+                OpDef.op("Identity").noCost("a view: moves no data").shape(TensorOps::identity).view().gradientPassesThrough(0).saves(AutogradRule.NOTHING),
+                OpDef.op("Concat").noCost("copies data: no arithmetic (FLOPs count arithmetic only)").shape(JoinOps::concat).saves(AutogradRule.NOTHING),
+                OpDef.op("Split").noCost("a view: moves no data").shape(JoinOps::split).constants(1).view().saves(AutogradRule.NOTHING),
+                OpDef.op("Expand").noCost("a view: moves no data").shape(JoinOps::expand).constants(1).view(EXPAND).saves(AutogradRule.NOTHING),
+                OpDef.op("Tile").noCost("copies data: no arithmetic (FLOPs count arithmetic only)").shape(JoinOps::tile).constants(1).saves(AutogradRule.NOTHING),
+                OpDef.op("Pad").noCost("copies data: no arithmetic (FLOPs count arithmetic only)").shape(JoinOps::pad).constants(1, 2, 3).saves(AutogradRule.NOTHING),
+                OpDef.op("Constant").noCost("fills a tensor: no arithmetic on data").shape(ConstantOps::constant).notDifferentiable("a constant: nothing a gradient can reach"),
+                OpDef.op("ConstantOfShape").noCost("fills a tensor: no arithmetic on data").shape(ConstantOps::constantOfShape).constants(0).notDifferentiable("a constant filled to a shape")
+                        .resultTypeDeclared(),
+                OpDef.op("Range").noCost("fills a tensor: no arithmetic on data").shape(ConstantOps::range).constants(0, 1, 2).notDifferentiable("arange: an index sequence"),
+                OpDef.op("DepthToSpace").noCost("copies data: no arithmetic (FLOPs count arithmetic only)").shape(ctx -> ConstantOps.spaceDepth(ctx, true)).saves(AutogradRule.NOTHING),
+                OpDef.op("SpaceToDepth").noCost("copies data: no arithmetic (FLOPs count arithmetic only)").shape(ctx -> ConstantOps.spaceDepth(ctx, false)).saves(AutogradRule.NOTHING),
+                OpDef.op("Trilu").noCost("masks by copying: no arithmetic").shape(TensorOps::sameAsInput).constants(1).saves(AutogradRule.NOTHING),
+                OpDef.op("ReverseSequence").noCost("copies data: no arithmetic (FLOPs count arithmetic only)").shape(TensorOps::sameAsInput).constants(1).saves(AutogradRule.NOTHING));
         IndexingOps.register(r);
         ResizeOps.register(r);
         SequenceOps.register(r);

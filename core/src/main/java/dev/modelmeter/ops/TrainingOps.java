@@ -24,12 +24,38 @@ final class TrainingOps {
     static void register(OpRegistry r) {
         // ratio (1) and training_mode (2) inputs, opset 12 on, are scalar constants.
         r.add(OpDef.op("Dropout").shape(TrainingOps::dropout).cost(TrainingOps::dropoutCost).constants(1, 2)
-                .saves(TrainingOps::dropoutMask));
+                .saves(TrainingOps::dropoutMask).identityUnlessTraining(TrainingOps::dropoutActive)
+                // the mask (output 1) is what it saves, counted there
+                .resultTypeOfInput0().exportOnlyOutputsFrom(1));
         // the class weights (2) are a fixed tensor: a buffer in PyTorch (CrossEntropyLoss(weight=...)).
-        r.add(OpDef.op("NegativeLogLikelihoodLoss").shape(TrainingOps::nllLoss)
+        r.add(OpDef.op("NegativeLogLikelihoodLoss").autocast(MemoryFacts.Autocast.FP32, MemoryFacts.Autocast.FP32).savesNotModelled("a loss inside the graph: the simulator models its own loss").shape(TrainingOps::nllLoss)
                 .cost(c -> perTarget(c, 0)).buffers(2));
-        r.add(OpDef.op("SoftmaxCrossEntropyLoss").shape(TrainingOps::softmaxCrossEntropy)
+        r.add(OpDef.op("SoftmaxCrossEntropyLoss").autocast(MemoryFacts.Autocast.FP32, MemoryFacts.Autocast.FP32).savesNotModelled("a loss inside the graph: the simulator models its own loss").shape(TrainingOps::softmaxCrossEntropy)
                 .cost(c -> perTarget(c, 4)).buffers(2));
+    }
+
+    /**
+     * A Dropout runs in training unless its ratio is a known 0 or its training_mode a known false; with
+     * no training_mode input (opset ≥ 12: inference) only an exported mask output says it trained.
+     *
+     * @param n     the node
+     * @param known values known before the run
+     * @return whether it drops
+     */
+    static boolean dropoutActive(dev.modelmeter.graph.Node n, java.util.Map<String, dev.modelmeter.graph.TensorValue> known) {
+        dev.modelmeter.graph.TensorValue ratio = known.get(n.input(1));
+        if (ratio != null && ratio.size() == 1 && ratio.get(0) == 0.0) {
+            return false;
+        }
+        if (n.input(1).isEmpty() && n.attributes().containsKey("ratio") && n.floatAttr("ratio", 0.5) == 0.0) {
+            return false;
+        }
+        if (n.input(2).isEmpty()) {
+            // opset ≥ 12 without training_mode: inference; older opsets: the exporter only wrote it in training
+            return n.outputs().size() > 1 && !n.outputs().get(1).isEmpty();
+        }
+        dev.modelmeter.graph.TensorValue mode = known.get(n.input(2));
+        return mode == null || mode.size() != 1 || mode.get(0) != 0.0;
     }
 
     /**

@@ -1,13 +1,10 @@
 package dev.modelmeter.analysis.memory;
 
-import dev.modelmeter.graph.DType;
 import dev.modelmeter.graph.Node;
-import dev.modelmeter.graph.TensorType;
 import dev.modelmeter.ops.AutogradContext;
 import dev.modelmeter.ops.AutogradRule;
-import dev.modelmeter.ops.OpRegistry;
-import dev.modelmeter.ops.Saved;
-import dev.modelmeter.ops.Saves;
+import dev.modelmeter.ops.KernelCatalogue;
+import dev.modelmeter.ops.MemoryFacts;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,25 +29,64 @@ final class ExportPatterns {
         this.g = g;
     }
 
+    /** What the kernel a synthetic node stands for saves ({@link KernelCatalogue}), or null for an unknown one. */
+    static AutogradRule savesOf(Node synthetic) {
+        KernelCatalogue.Kernel k = KernelCatalogue.find(synthetic.opType());
+        return k == null ? null : k.saves();
+    }
+
+    /** The memory facts of the kernel a synthetic node stands for; the defaults for an unknown one. */
+    static MemoryFacts factsOf(Node synthetic) {
+        KernelCatalogue.Kernel k = KernelCatalogue.find(synthetic.opType());
+        return k == null ? MemoryFacts.DEFAULT : k.memory();
+    }
+
     /**
-     * What the kernel a synthetic node stands for saves for backward, or null for an op this class never
-     * creates. GELU saves its input; the dropout PyTorch applied saves what a Dropout node does; fused SDPA
-     * (flash / memory-efficient) saves q, k, v, its output and a float log-sum-exp per query row.
+     * For {@code Add(bias, MatMul(..))} (or a Conv's) with a 1-D parameter bias, a Linear as the exporter
+     * writes it: the matmul's output, else null. PyTorch's addmm wrote one tensor in the matmul's precision.
      */
-    static AutogradRule savesOf(Node synthetic, OpRegistry registry) {
-        return switch (synthetic.opType()) {
-            case "Gelu" -> Saves.inputsAlways(0);
-            case "Dropout" -> registry.find("", "Dropout").autograd();
-            case "Attention" -> ctx -> {
-                List<Saved> s = new ArrayList<>(List.of(Saved.input(0), Saved.input(1), Saved.input(2),
-                        Saved.output(0)));
-                TensorType q = ctx.input(0);
-                s.add(Saved.extra(DType.FLOAT, q.isFullyKnown() && q.shape().rank() >= 1
-                        ? Saves.numel(q) / q.shape().dim(q.shape().rank() - 1).value() : 0, "logsumexp"));
-                return s;
-            };
-            default -> null;
-        };
+    static String matmulOfBias(PlanGraph g, Node add) {
+        if (!add.opType().equals("Add") || add.inputs().size() != 2) {
+            return null;
+        }
+        for (int b = 0; b < 2; b++) {
+            String bias = add.input(b);
+            String mm = add.input(1 - b);
+            Node p = g.producerOf(mm);
+            if (g.isParam(bias) && g.weights.get(bias).dims().size() == 1 && p != null
+                    && (p.opType().equals("MatMul") || p.opType().equals("Conv"))) {
+                return mm;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The Where of PyTorch's {@code _safe_softmax} ({@code Where(IsNaN(s), 0, s)} over a Softmax s): one
+     * kernel whose output is the softmax's, which saves nothing of its own and passes its gradient on.
+     */
+    static boolean isSafeSoftmaxWhere(PlanGraph g, Node where) {
+        if (!where.opType().equals("Where") || where.inputs().size() < 3) {
+            return false;
+        }
+        Node cond = g.producerOf(where.input(0));
+        Node sm = g.producerOf(where.input(2));
+        return cond != null && sm != null && cond.opType().equals("IsNaN") && sm.opType().equals("Softmax")
+                && cond.input(0).equals(where.input(2));
+    }
+
+    /**
+     * A Conv an eval export folded a BatchNorm into: the legacy exporter's constant folding renames the
+     * folded weight {@code onnx::Conv_N}; the dynamo exporter adds a bias named {@code <weight>_bias}.
+     * PyTorch still ran the BatchNorm: its output existed next to the conv's.
+     */
+    static boolean foldedBatchNorm(PlanGraph g, Node n) {
+        if (!(n.opType().equals("Conv") || n.opType().equals("ConvTranspose")) || n.inputs().size() < 3) {
+            return false;
+        }
+        String w = n.input(1);
+        String b = n.input(2);
+        return g.weights.containsKey(w) && (w.startsWith("onnx::") || b.equals(w + "_bias"));
     }
 
 
@@ -112,6 +148,96 @@ final class ExportPatterns {
             removed.addAll(chain);
             replaced.put(chain.get(0), gelu);
         }
+        if (removed.isEmpty()) {
+            return;
+        }
+        List<Node> out = new ArrayList<>();
+        for (Node n : nodes) {
+            if (replaced.containsKey(n)) {
+                out.add(replaced.get(n));
+            } else if (!removed.contains(n)) {
+                out.add(n);
+            }
+        }
+        nodes.clear();
+        nodes.addAll(out);
+    }
+
+    /**
+     * {@code Mul(x, Sigmoid(x))}, as both exporters write {@code nn.SiLU} / {@code F.silu}
+     * ({@link KernelCatalogue}, "Silu"): PyTorch ran one silu kernel that saves x, where the pieces would
+     * save the sigmoid's output and both of the product's operands. The sigmoid must feed only this product
+     * (a squeeze-excitation gate {@code x * sigmoid(fc(..))} multiplies another tensor and is not matched).
+     * A model that writes {@code x * torch.sigmoid(x)} in Python exports the same ops and is planned as silu.
+     */
+    void fuseSilu() {
+        List<Node> nodes = g.nodes;
+        Map<String, List<Node>> cons = g.consumers();
+        Set<Node> removed = new HashSet<>();
+        Map<Node, Node> replaced = new HashMap<>();
+        for (Node sig : nodes) {
+            if (!sig.opType().equals("Sigmoid") || !sig.domain().isEmpty() || sig.outputs().isEmpty()) {
+                continue;
+            }
+            String x = sig.input(0);
+            Node mul = sole(cons, sig.outputs().get(0));
+            if (x.isEmpty() || mul == null || !mul.opType().equals("Mul") || mul.inputs().size() != 2) {
+                continue;
+            }
+            String s = sig.outputs().get(0);
+            boolean xTimesSig = (mul.input(0).equals(x) && mul.input(1).equals(s))
+                    || (mul.input(1).equals(x) && mul.input(0).equals(s));
+            if (!xTimesSig || g.outputs.contains(s)) {
+                continue;
+            }
+            Node silu = new Node(sig.name() + "#silu", "Silu", PlanGraph.DOMAIN, List.of(x), List.of(mul.outputs().get(0)),
+                    Map.of(), Map.of(), mul.scope());
+            removed.add(sig);
+            removed.add(mul);
+            replaced.put(sig, silu);
+        }
+        replace(nodes, removed, replaced);
+    }
+
+    /**
+     * {@code Reciprocal(Sqrt(x))} (torchlib) or {@code Div(1, Sqrt(x))} (torch.onnx) is {@code torch.rsqrt}
+     * ({@link KernelCatalogue}, "Rsqrt"), as RMSNorm writes it: one kernel that saves its result, where the
+     * pieces would save the square root's result too. The square root must feed only this reciprocal.
+     */
+    void fuseRsqrt() {
+        List<Node> nodes = g.nodes;
+        Map<String, List<Node>> cons = g.consumers();
+        Set<Node> removed = new HashSet<>();
+        Map<Node, Node> replaced = new HashMap<>();
+        for (Node sqrt : nodes) {
+            if (!sqrt.opType().equals("Sqrt") || !sqrt.domain().isEmpty() || sqrt.outputs().isEmpty()
+                    || g.outputs.contains(sqrt.outputs().get(0))) {
+                continue;
+            }
+            String s = sqrt.outputs().get(0);
+            Node inv = sole(cons, s);
+            boolean reciprocal = inv != null && inv.opType().equals("Reciprocal");
+            boolean oneOver = inv != null && inv.opType().equals("Div") && inv.inputs().size() == 2
+                    && inv.input(1).equals(s) && isOne(inv.input(0));
+            if (!reciprocal && !oneOver) {
+                continue;
+            }
+            Node rsqrt = new Node(sqrt.name() + "#rsqrt", "Rsqrt", PlanGraph.DOMAIN, List.of(sqrt.input(0)),
+                    List.of(inv.outputs().get(0)), Map.of(), Map.of(), inv.scope());
+            removed.add(sqrt);
+            removed.add(inv);
+            replaced.put(sqrt, rsqrt);
+        }
+        replace(nodes, removed, replaced);
+    }
+
+    /** True for a value known to be the single number 1 (a constant whose contents the reader kept). */
+    private boolean isOne(String v) {
+        dev.modelmeter.graph.TensorValue known = g.shaped.values().get(v);
+        return known != null && known.size() == 1 && known.get(0) == 1.0;
+    }
+
+    private static void replace(List<Node> nodes, Set<Node> removed, Map<Node, Node> replaced) {
         if (removed.isEmpty()) {
             return;
         }

@@ -142,10 +142,11 @@ public final class MemoryPlanner {
                 // one run of its body (a branch, an iteration): its temporaries, next to what is live
                 copies += BodyWorkingSet.peak(g.bodies.get(n), registry, block);
             }
-            if (n.opType().equals("MaxPool") && n.outputs().size() == 1) {
+            DType indices = g.facts(n).transientIndices();
+            if (indices != null && n.outputs().size() == 1) {
                 // max_pool2d without grad still runs max_pool2d_with_indices and drops the int64 indices
                 TensorType o = g.types.get(n.outputs().get(0));
-                copies += o == null ? 0 : rounded(block, DType.INT64.bytesFor(o.numel().orElse(0)));
+                copies += o == null ? 0 : rounded(block, indices.bytesFor(o.numel().orElse(0)));
             }
             List<long[]> dead = new ArrayList<>();
             for (String out : n.outputs()) {
@@ -191,7 +192,7 @@ public final class MemoryPlanner {
                     live -= s[0];
                 }
             }
-            if (g.foldedBatchNorm(n) && live + rounded(block, g.bytes(n.outputs().get(0))) > peak) {
+            if (ExportPatterns.foldedBatchNorm(g, n) && live + rounded(block, g.bytes(n.outputs().get(0))) > peak) {
                 // the BatchNorm the export folded away ran after the conv: its output next to the conv's
                 peak = live + rounded(block, g.bytes(n.outputs().get(0)));
                 at = n.name() + " (folded BatchNorm)";

@@ -11,6 +11,8 @@ import dev.modelmeter.graph.TensorValue;
 import dev.modelmeter.graph.ValueInfo;
 import dev.modelmeter.ops.AutogradContext;
 import dev.modelmeter.ops.AutogradRule;
+import dev.modelmeter.ops.KernelCatalogue;
+import dev.modelmeter.ops.MemoryFacts;
 import dev.modelmeter.ops.OpDef;
 import dev.modelmeter.ops.OpRegistry;
 import dev.modelmeter.ops.Saved;
@@ -37,29 +39,7 @@ import java.util.regex.Pattern;
 final class PlanGraph {
 
     /** A synthetic node's domain: kernels recognised in an export. */
-    static final String DOMAIN = "modelmeter";
-
-    /** Matmul-like ops autocast runs in the lower precision (its {@code lower_precision_fp} list). */
-    private static final Set<String> AUTOCAST_LOW = Set.of("Conv", "ConvTranspose", "MatMul", "Gemm",
-            "modelmeter:Attention");
-    /**
-     * Ops CUDA autocast runs in float32 (its fp32 list: softmax, log_softmax, layer_norm, group_norm, exp,
-     * log, pow, reciprocal, rsqrt, softplus, sum, prod, norm, logsumexp, cumsum).
-     */
-    private static final Set<String> AUTOCAST_FP32_CUDA = Set.of("Softmax", "LogSoftmax", "LayerNormalization",
-            "GroupNormalization", "Exp", "Log", "Pow", "Reciprocal", "Softplus", "ReduceSum", "ReduceProd",
-            "ReduceL2", "ReduceLogSumExp", "CumSum");
-    /** Ops whose output is the input's element type whatever the weights' (norms with fp32 affine params). */
-    private static final Set<String> DTYPE_OF_INPUT0 = Set.of("BatchNormalization", "LayerNormalization",
-            "GroupNormalization", "InstanceNormalization", "Gather", "Dropout", "modelmeter:Dropout");
-    /** Activations torchvision runs with inplace=True that save their <em>output</em> (so in place is safe). */
-    private static final Set<String> INPLACE_CANDIDATES = Set.of("Relu");
-    /** Ops that produce no gradient for their inputs. */
-    private static final Set<String> NON_DIFFERENTIABLE = Set.of("Shape", "Size", "Equal", "Less", "Greater",
-            "LessOrEqual", "GreaterOrEqual", "Not", "And", "Or", "Xor", "IsNaN", "IsInf", "ArgMax", "ArgMin",
-            "NonZero", "Range", "ConstantOfShape", "RandomNormal", "RandomUniform", "RandomNormalLike",
-            "RandomUniformLike", "Bernoulli", "Multinomial", "OneHot", "Round", "Floor", "Ceil", "Sign", "TopK",
-            "EyeLike", "Constant");
+    static final String DOMAIN = KernelCatalogue.DOMAIN;
 
     final ShapedGraph shaped;
     final TrainingSetup setup;
@@ -121,6 +101,8 @@ final class PlanGraph {
         keepLiveNodes();
         ExportPatterns patterns = new ExportPatterns(this);
         patterns.fuseErfGelu();
+        patterns.fuseSilu();
+        patterns.fuseRsqrt();
         patterns.mapAttention();
         index();
         runtimeTypes();
@@ -142,26 +124,13 @@ final class PlanGraph {
     private void collectWeights() {
         WeightRoles.Assignment assigned = WeightRoles.assign(shaped.graph(), shaped.order(), registry);
         stored = StoredPrecision.of(assigned);
-        Set<String> runningStats = new HashSet<>();
-        for (Node n : shaped.order()) {
-            OpDef def = registry.find(n);
-            if (n.opType().equals("BatchNormalization") && (def == null || def.inputRoles().isEmpty())) {
-                // until NnOps declares them: BatchNorm's running mean and variance are buffers
-                runningStats.add(n.input(3));
-                runningStats.add(n.input(4));
-            }
-        }
         Pattern frozen = setup.freezePattern();
         int sub = 0;
         for (WeightRoles.Weight w : assigned.weights()) {
             // a sub-graph's tensor is resident like any other; no main-graph value has its (unique) key
             String key = w.inSubgraph() ? "subgraph#" + sub++ + "::" + w.name() : w.name();
-            InitializerRole role = !w.inSubgraph() && runningStats.contains(w.name()) ? InitializerRole.BUFFER : w.role();
             weights.put(key, w.tensor());
-            roles.put(key, role);
-            if (role != w.role()) {
-                continue;
-            }
+            roles.put(key, w.role());
             if (w.role() == InitializerRole.PARAMETER && (frozen == null || !frozen.matcher(w.name()).matches())) {
                 trainable.add(key);
             }
@@ -309,24 +278,34 @@ final class PlanGraph {
         return !prod.containsKey(v);
     }
 
-    /** A Dropout runs in training unless its ratio is a known 0 or its training_mode a known false. */
+    /**
+     * The memory facts of a node's operator: its registration's, a recognised kernel's
+     * ({@link ExportPatterns#factsOf}), or the defaults for an unknown operator.
+     */
+    MemoryFacts facts(Node n) {
+        if (n.domain().equals(DOMAIN)) {
+            return ExportPatterns.factsOf(n);
+        }
+        OpDef def = registry.find(n);
+        return def == null ? MemoryFacts.DEFAULT : def.memory();
+    }
+
+    /** Whether a node's operator declares output 0 a view of input 0 ({@code OpDef.view}). */
+    boolean isView(Node n) {
+        OpDef def = n.domain().equals(DOMAIN) ? null : registry.find(n);
+        return def != null && def.view();
+    }
+
+    /**
+     * Whether an identity-unless-training node (Dropout) runs its training behaviour: what its operator
+     * decides from the known values; always for a recognised kernel or one an attention pattern forced.
+     */
     boolean dropoutActive(Node n) {
         if (n.domain().equals(DOMAIN) || forcedDropout.contains(n)) {
             return true;
         }
-        TensorValue ratio = shaped.values().get(n.input(1));
-        if (ratio != null && ratio.size() == 1 && ratio.get(0) == 0.0) {
-            return false;
-        }
-        if (n.input(1).isEmpty() && n.attributes().containsKey("ratio") && n.floatAttr("ratio", 0.5) == 0.0) {
-            return false;
-        }
-        TensorValue mode = shaped.values().get(n.input(2));
-        if (n.input(2).isEmpty()) {
-            // opset ≥ 12 without training_mode: inference; older opsets: the exporter only wrote it in training
-            return n.outputs().size() > 1 && !n.outputs().get(1).isEmpty();
-        }
-        return mode == null || mode.size() != 1 || mode.get(0) != 0.0;
+        MemoryFacts.TrainingActivity activity = facts(n).trainingActivity();
+        return activity == null || activity.active(n, shaped.values());
     }
 
     // ---- run-time element types -------------------------------------------------------------------
@@ -348,11 +327,8 @@ final class PlanGraph {
                     continue;
                 }
                 TensorType t = shaped.tensor(out);
-                if (t == null && n.domain().equals(DOMAIN)) {
-                    t = types.get(n.input(0));
-                    if (n.opType().equals("Attention")) {
-                        t = shaped.tensor(out);
-                    }
+                if (t == null && n.domain().equals(DOMAIN) && facts(n).resultTypeOfInput0()) {
+                    t = types.get(n.input(0)); // a recognised kernel's new output (GELU, dropout)
                 }
                 if (t == null) {
                     continue;
@@ -370,29 +346,28 @@ final class PlanGraph {
         if (!setup.autocast()) {
             return declared;
         }
-        String op = n.qualifiedOpType();
+        MemoryFacts facts = facts(n);
+        MemoryFacts.Autocast category = facts.autocast(setup.backend());
         if (attentionMath.contains(n) && setup.backend() == AutogradContext.Backend.CPU) {
             // scaled_dot_product_attention is autocast to bf16, but its CPU math path computes in float32
             castInputsTo.put(n, DType.FLOAT);
             return DType.FLOAT;
         }
-        if (AUTOCAST_LOW.contains(op)) {
+        if (category == MemoryFacts.Autocast.LOWER_PRECISION) {
             castInputsTo.put(n, lowPrecision());
             return lowPrecision();
         }
-        if (op.equals("Add")) {
-            String mm = linearOfBias(n);
-            if (mm != null && types.containsKey(mm)) {
-                return types.get(mm).dtype(); // addmm: the bias joins the matmul's precision
-            }
+        String mm = ExportPatterns.matmulOfBias(this, n);
+        if (mm != null && types.containsKey(mm)) {
+            return types.get(mm).dtype(); // addmm: the bias joins the matmul's precision
         }
-        if (setup.backend() == AutogradContext.Backend.CUDA && AUTOCAST_FP32_CUDA.contains(op)) {
+        if (category == MemoryFacts.Autocast.FP32) {
             return DType.FLOAT;
         }
-        if (op.equals("Cast")) {
+        if (facts.resultTypeDeclared()) {
             return declared;
         }
-        if (DTYPE_OF_INPUT0.contains(op) || (k > 0 && !op.equals("Split"))) {
+        if (facts.resultTypeOfInput0() || k > 0) {
             TensorType in = types.get(n.input(0));
             return in != null && in.dtype().isFloatingPoint() ? in.dtype() : declared;
         }
@@ -417,7 +392,7 @@ final class PlanGraph {
     /** Values whose size is unknown count as 0 bytes: say so, the figures are then lower bounds. */
     private void warnUnknownSizes() {
         for (Node n : nodes) {
-            if (Set.of("If", "Loop", "Scan").contains(n.opType())) {
+            if (facts(n).runsSubgraphs()) {
                 controlFlow.add(n.opType());
             }
         }
@@ -447,7 +422,7 @@ final class PlanGraph {
     private void propagateRequiresGrad() {
         requiresGrad.addAll(trainable);
         for (Node n : nodes) {
-            if (NON_DIFFERENTIABLE.contains(n.opType()) && !n.domain().equals(DOMAIN)) {
+            if (facts(n).notDifferentiable() != null) {
                 continue;
             }
             boolean any = false;
@@ -469,10 +444,8 @@ final class PlanGraph {
         }
     }
 
-    private static boolean phantomOutput(Node n, String out) {
-        int k = n.outputs().indexOf(out);
-        return k > 0 && (n.opType().equals("BatchNormalization") || n.opType().equals("Dropout")
-                || n.opType().equals("MaxPool") || n.opType().equals("LayerNormalization"));
+    private boolean phantomOutput(Node n, String out) {
+        return facts(n).exportOnly(n.outputs().indexOf(out));
     }
 
     // ---- storage sharing ----------------------------------------------------------------------------
@@ -485,14 +458,13 @@ final class PlanGraph {
                     phantom.add(n.outputs().get(k));
                 }
             }
-            String op = n.qualifiedOpType();
             String out0 = n.outputs().isEmpty() ? "" : n.outputs().get(0);
             if (out0.isEmpty() || n.input(0).isEmpty()) {
                 continue;
             }
+            MemoryFacts facts = facts(n);
             OpDef def = registry.find(n);
-            boolean view = (def != null && def.view())
-                    || (!train && (op.equals("Dropout") || op.equals("modelmeter:Dropout")));
+            boolean view = (def != null && def.view()) || (!train && facts.trainingActivity() != null);
             if (view && viewStrides(n)) {
                 for (String o : n.outputs()) {
                     if (!o.isEmpty() && !phantom.contains(o)) {
@@ -504,7 +476,7 @@ final class PlanGraph {
             if (view) {
                 continue; // reshape of a tensor whose strides allow no view: PyTorch copies
             }
-            if (op.equals("Gather") && !weights.containsKey(n.input(0)) && isScalarIndex(n.input(1))) {
+            if (facts.selectViewOnScalarIndex() && !weights.containsKey(n.input(0)) && isScalarIndex(n.input(1))) {
                 aliasOf.put(out0, n.input(0)); // x[:, i] is a select: a view
                 long[] st = strides(n.input(0));
                 if (st != null) {
@@ -520,24 +492,22 @@ final class PlanGraph {
                 }
                 continue;
             }
-            if (op.equals("Where") && isSafeSoftmax(n)) {
+            if (ExportPatterns.isSafeSoftmaxWhere(this, n)) {
                 aliasOf.put(out0, n.input(2)); // _safe_softmax is one kernel: its output is the softmax's
                 continue;
             }
             String inplace = n.metadata().get("modelmeter.inplace");
             // only ops that save their output share storage when run in place: the fixtures show ReLU6 and
             // Hardswish with inplace=True keep a separate saved tensor, as if not in place
-            if (INPLACE_CANDIDATES.contains(op)
+            if (facts.inPlaceWhenSafe()
                     && ("true".equals(inplace) || (inplace == null && canOverwrite(n.input(0), cons)))) {
                 aliasOf.put(out0, n.input(0));
                 continue;
             }
-            if (op.equals("Add")) {
-                // Linear exported as MatMul + Add(bias): PyTorch's addmm writes one tensor
-                String mm = linearOfBias(n);
-                if (mm != null && cons.getOrDefault(mm, List.of()).size() == 1 && !outputs.contains(mm)) {
-                    aliasOf.put(out0, mm);
-                }
+            // Linear exported as MatMul + Add(bias): PyTorch's addmm writes one tensor
+            String mm = ExportPatterns.matmulOfBias(this, n);
+            if (mm != null && cons.getOrDefault(mm, List.of()).size() == 1 && !outputs.contains(mm)) {
+                aliasOf.put(out0, mm);
             }
         }
     }
@@ -572,7 +542,7 @@ final class PlanGraph {
      * transposed or split tensor that ATen's computeStride rejects), so PyTorch copies.
      */
     private boolean viewStrides(Node n) {
-        String op = n.opType();
+        MemoryFacts.ViewLayout layout = facts(n).viewLayout();
         long[] inShape = shape(n.input(0));
         long[] inStrides = strides(n.input(0));
         if (inShape == null || inStrides == null) {
@@ -584,8 +554,8 @@ final class PlanGraph {
                 continue;
             }
             long[] st;
-            switch (op) {
-                case "Transpose" -> {
+            switch (layout == null ? MemoryFacts.ViewLayout.SAME_STRIDES : layout) {
+                case PERMUTE -> {
                     List<Long> perm = n.intsAttr("perm");
                     long[] p = new long[inShape.length];
                     for (int i = 0; i < p.length; i++) {
@@ -593,14 +563,13 @@ final class PlanGraph {
                     }
                     st = Strides.permute(inStrides, p);
                 }
-                case "Reshape", "Flatten", "Squeeze", "Unsqueeze" -> {
+                case RESHAPE -> {
                     st = Strides.view(inShape, inStrides, outShape);
                     if (st == null) {
                         return false;
                     }
                 }
-                case "Expand" -> st = Strides.expand(inShape, inStrides, outShape);
-                case "Split", "Slice" -> st = outShape.length == inStrides.length ? inStrides : null;
+                case EXPAND -> st = Strides.expand(inShape, inStrides, outShape);
                 default -> st = outShape.length == inStrides.length ? inStrides : null;
             }
             if (st != null && !Strides.isContiguous(outShape, st)) {
@@ -616,7 +585,7 @@ final class PlanGraph {
      */
     private void foldedOperands() {
         for (Node n : nodes) {
-            if (!n.opType().equals("MatMul") || n.inputs().size() < 2) {
+            if (!facts(n).foldsBatchedOperands() || n.inputs().size() < 2) {
                 continue;
             }
             long[] a = shape(n.input(0));
@@ -694,38 +663,7 @@ final class PlanGraph {
         return numel;
     }
 
-    /**
-     * A Conv an eval export folded a BatchNorm into: the legacy exporter's constant folding renames the
-     * folded weight {@code onnx::Conv_N}; the dynamo exporter adds a bias named {@code <weight>_bias}.
-     * PyTorch still ran the BatchNorm: its output existed next to the conv's.
-     */
-    boolean foldedBatchNorm(Node n) {
-        if (!(n.opType().equals("Conv") || n.opType().equals("ConvTranspose")) || n.inputs().size() < 3) {
-            return false;
-        }
-        String w = n.input(1);
-        String b = n.input(2);
-        return weights.containsKey(w) && (w.startsWith("onnx::") || b.equals(w + "_bias"));
-    }
-
-    /** For {@code Add(bias, MatMul(..))} with a 1-D parameter bias: the matmul's output, else null. */
-    private String linearOfBias(Node add) {
-        if (!add.opType().equals("Add") || add.inputs().size() != 2) {
-            return null;
-        }
-        for (int b = 0; b < 2; b++) {
-            String bias = add.input(b);
-            String mm = add.input(1 - b);
-            Node p = producerOf(mm);
-            if (isParam(bias) && weights.get(bias).dims().size() == 1 && p != null
-                    && (p.opType().equals("MatMul") || p.opType().equals("Conv"))) {
-                return mm;
-            }
-        }
-        return null;
-    }
-
-    private Node producerOf(String v) {
+    Node producerOf(String v) {
         return producer.get(v);
     }
 
@@ -733,13 +671,6 @@ final class PlanGraph {
         TensorValue known = shaped.values().get(v);
         TensorType t = shaped.tensor(v);
         return known != null && t != null && t.shape() != null && t.shape().rank() == 0;
-    }
-
-    private boolean isSafeSoftmax(Node where) {
-        Node cond = producerOf(where.input(0));
-        Node sm = producerOf(where.input(2));
-        return cond != null && sm != null && cond.opType().equals("IsNaN") && sm.opType().equals("Softmax")
-                && cond.input(0).equals(where.input(2));
     }
 
     /**
@@ -761,10 +692,8 @@ final class PlanGraph {
         if (p == null) {
             return false;
         }
-        String op = p.opType();
         // producers that keep their own output for backward would lose it
-        return !Set.of("Relu", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "Exp", "Sqrt", "Reciprocal", "Elu",
-                "Selu", "Celu", "Pow").contains(op);
+        return !facts(p).backwardReadsOutput();
     }
 
     // ---- Python references ----------------------------------------------------------------------
@@ -869,6 +798,7 @@ final class PlanGraph {
             }
             AutogradRule rule = autogradRule(n);
             if (rule == null) {
+                // unknown, or declared not modelled (MemoryFacts.savesNotModelled): save-all is an upper guess
                 unknownRules.add(n.qualifiedOpType());
                 rule = PlanGraph::saveAllInputs;
             }
@@ -884,11 +814,11 @@ final class PlanGraph {
             for (String out : n.outputs()) {
                 outs.add(out.isEmpty() ? null : types.get(out));
             }
-            if (n.opType().equals("Where") && n.input(2).equals(aliasOf.get(n.outputs().get(0)))) {
+            if (ExportPatterns.isSafeSoftmaxWhere(this, n)) {
                 saved.put(n, List.of()); // part of _safe_softmax, which saves only the softmax output
                 continue;
             }
-            if (n.opType().equals("Dropout") && !dropoutActive(n)) {
+            if (facts(n).trainingActivity() != null && !dropoutActive(n)) {
                 saved.put(n, List.of());
                 continue;
             }
@@ -907,7 +837,7 @@ final class PlanGraph {
     /** The operator's registered rule, or a synthetic node's kernel's; null when none is known. */
     private AutogradRule autogradRule(Node n) {
         if (n.domain().equals(DOMAIN)) {
-            return ExportPatterns.savesOf(n, registry);
+            return ExportPatterns.savesOf(n);
         }
         OpDef def = registry.find(n);
         return def == null ? null : def.autograd();

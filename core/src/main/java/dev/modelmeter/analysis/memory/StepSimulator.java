@@ -695,20 +695,19 @@ final class StepSimulator {
 
     /** The gradient of input j is the output's gradient itself (a view of it): no storage of its own. */
     private boolean passesGradient(Node n, int j) {
-        String op = n.qualifiedOpType();
-        if (j == 0 && (op.equals("Reshape") || op.equals("Flatten") || op.equals("Squeeze")
-                || op.equals("Unsqueeze") || op.equals("Transpose") || op.equals("Identity"))) {
+        if (j == 2 && ExportPatterns.isSafeSoftmaxWhere(g, n)) {
             return true;
         }
-        if (op.equals("Where") && j == 2 && n.input(2).equals(g.aliasOf.get(n.outputs().get(0)))) {
-            return true;
+        if (n.domain().equals(PlanGraph.DOMAIN) || !g.facts(n).gradientPassesThrough().contains(j)) {
+            return false;
         }
-        if (op.equals("Add") || (op.equals("Sub") && j == 0)) {
-            TensorType in = g.types.get(n.input(j));
-            TensorType out = g.types.get(n.outputs().get(0));
-            return in != null && out != null && in.numel().equals(out.numel()) && in.dtype() == out.dtype();
+        if (g.isView(n)) {
+            return true; // the gradient of a reshape or transpose is a view of the output's gradient
         }
-        return false;
+        // an add's operand of the output's size and type takes the output's gradient itself
+        TensorType in = g.types.get(n.input(j));
+        TensorType out = g.types.get(n.outputs().get(0));
+        return in != null && out != null && in.numel().equals(out.numel()) && in.dtype() == out.dtype();
     }
 
     /**
