@@ -8,6 +8,7 @@ import dev.modelmeter.analysis.memory.FitSolver;
 import dev.modelmeter.analysis.memory.MemoryPlanner;
 import dev.modelmeter.graph.Model;
 import dev.modelmeter.report.FitReport;
+import dev.modelmeter.report.HtmlReport;
 import dev.modelmeter.report.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,8 +36,11 @@ final class FitCommand implements Callable<Integer> {
     @Mixin
     GpuOptions gpu;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE})")
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table, json or html (default: ${DEFAULT-VALUE})")
     OutputFormat format;
+
+    @Option(names = "--html", paramLabel = "FILE", description = "also write the HTML report (memory against batch) to FILE")
+    java.nio.file.Path html;
 
     @Override
     public Integer call() {
@@ -45,16 +49,25 @@ final class FitCommand implements Callable<Integer> {
         if (device == null) {
             throw new UsageException("fit needs --gpu (a catalogue name such as rtx4090, or a size such as 24GiB)");
         }
-        if (format != OutputFormat.table && format != OutputFormat.json) {
-            throw new UsageException("fit prints table or json");
+        if (format != OutputFormat.table && format != OutputFormat.json && format != OutputFormat.html) {
+            throw new UsageException("fit prints table, json or html");
         }
         training.setup(1); // a bad --freeze/--checkpoint is a usage error, reported before reading the file
         Model m = ModelMeter.loadForTraining(model.model);
         Analyzer analyzer = Analyzer.standard();
         FitSolver.Fit fit = new FitSolver(MemoryPlanner.standard()).solve(
                 b -> analyzer.shape(m, options.withBatch(b), new ArrayList<>()), training.setup(1), device);
-        String text = format == OutputFormat.json ? Json.pretty(FitReport.tree(model.model, fit, training.setup(1)))
-                : FitReport.table(model.model, fit, training.setup(1));
+        String page = format == OutputFormat.html || html != null ? HtmlReport.render(new HtmlReport.Page(model.model,
+                Analyzer.standard().summarize(m, options, dev.modelmeter.analysis.LayerFolding.LEAVES), null, null, fit,
+                training.setup(1))) : null;
+        String text = switch (format) {
+            case json -> Json.pretty(FitReport.tree(model.model, fit, training.setup(1)));
+            case html -> page;
+            default -> FitReport.table(model.model, fit, training.setup(1));
+        };
+        if (html != null) {
+            HtmlFile.write(html, page);
+        }
         spec.commandLine().getOut().print(text);
         return Main.OK;
     }

@@ -4,6 +4,7 @@ import dev.modelmeter.ModelMeter;
 import dev.modelmeter.analysis.Analyzer;
 import dev.modelmeter.analysis.LayerFolding;
 import dev.modelmeter.analysis.ModelSummary;
+import dev.modelmeter.report.HtmlReport;
 import dev.modelmeter.report.SummaryCsv;
 import dev.modelmeter.report.SummaryExplain;
 import dev.modelmeter.report.SummaryJson;
@@ -37,8 +38,11 @@ final class SummaryCommand implements Callable<Integer> {
     boolean flat;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
-            description = "table, json, csv or md (default: ${DEFAULT-VALUE})")
+            description = "table, json, csv, md or html (default: ${DEFAULT-VALUE})")
     OutputFormat format;
+
+    @Option(names = "--html", paramLabel = "FILE", description = "also write the HTML report (charts, module tree) to FILE")
+    java.nio.file.Path html;
 
     @Option(names = "--explain", description = "show the arithmetic behind every number, with the numbers put in")
     boolean explain;
@@ -64,7 +68,11 @@ final class SummaryCommand implements Callable<Integer> {
             case json -> SummaryJson.render(s);
             case csv -> SummaryCsv.render(s);
             case md -> SummaryMarkdown.render(s);
+            case html -> HtmlReport.render(new HtmlReport.Page(model.model, s, null, null, null, null));
         };
+        if (html != null) {
+            HtmlFile.write(html, HtmlReport.render(new HtmlReport.Page(model.model, s, null, null, null, null)));
+        }
         spec.commandLine().getOut().print(text);
         if (explain && format == OutputFormat.table) {
             spec.commandLine().getOut().print(SummaryExplain.render(s));
