@@ -5,6 +5,8 @@ import dev.modelmeter.analysis.Analyzer;
 import dev.modelmeter.analysis.LayerFolding;
 import dev.modelmeter.analysis.ModelSummary;
 import dev.modelmeter.report.HtmlReport;
+import dev.modelmeter.report.Json;
+import dev.modelmeter.report.OpReport;
 import dev.modelmeter.report.SummaryCsv;
 import dev.modelmeter.report.SummaryExplain;
 import dev.modelmeter.report.SummaryJson;
@@ -44,6 +46,9 @@ final class SummaryCommand implements Callable<Integer> {
     @Option(names = "--html", paramLabel = "FILE", description = "also write the HTML report (charts, module tree) to FILE")
     java.nio.file.Path html;
 
+    @Option(names = "--by-op", description = "totals by operator type (count, params, MACs, output bytes) instead of rows")
+    boolean byOp;
+
     @Option(names = "--explain", description = "show the arithmetic behind every number, with the numbers put in")
     boolean explain;
 
@@ -58,10 +63,28 @@ final class SummaryCommand implements Callable<Integer> {
         if (depth != null && depth < 1) {
             throw new UsageException("--depth must be at least 1");
         }
+        // an option that would have no effect is a usage error, not silently ignored
+        if (flat && depth != null) {
+            throw new UsageException("--flat and --depth exclude each other (--flat is one row per node)");
+        }
+        if (explain && (format != OutputFormat.table || byOp)) {
+            throw new UsageException("--explain prints under the table format's rows; it cannot go with "
+                    + (byOp ? "--by-op" : "--format " + format));
+        }
+        if (style != Style.modelmeter && (format != OutputFormat.table || byOp)) {
+            throw new UsageException("--style " + style + " is a table view; it cannot go with "
+                    + (byOp ? "--by-op" : "--format " + format));
+        }
         int rows = flat ? 0 : depth == null ? LayerFolding.LEAVES : depth;
         var options = model.toOptions(null); // usage errors first, before touching the file
         ModelSummary s = Analyzer.standard().summarize(ModelMeter.load(model.model), options, rows);
-        String text = style != Style.modelmeter && format == OutputFormat.table
+        String text = byOp ? switch (format) {
+            case table -> OpReport.table(s);
+            case json -> Json.pretty(OpReport.tree(s));
+            case csv -> OpReport.csv(s);
+            case md -> OpReport.markdown(s);
+            case html -> HtmlReport.render(new HtmlReport.Page(model.model, s, null, null, null, null));
+        } : style != Style.modelmeter && format == OutputFormat.table
                 ? (style == Style.torchsummary ? TorchsummaryStyle.render(s) : TorchstatStyle.render(s))
                 : switch (format) {
             case table -> SummaryTable.render(s);
