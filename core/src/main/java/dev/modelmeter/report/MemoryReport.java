@@ -208,7 +208,7 @@ public final class MemoryReport {
         p.savedByModule().entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(e -> byModule.put(e.getKey(), e.getValue()));
         ObjectNode byDtype = training.putObject("saved_by_dtype");
-        p.savedByDType().forEach(byDtype::put);
+        new java.util.TreeMap<>(p.savedByDType()).forEach(byDtype::put);
         ArrayNode series = training.putArray("timeline");
         for (MemoryPlan.TimePoint tp : p.timeline()) {
             ObjectNode o = series.addObject();
