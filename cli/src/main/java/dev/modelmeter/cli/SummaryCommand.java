@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code modelmeter summary MODEL}: per-layer shapes, parameters, MACs and the totals. */
@@ -45,6 +46,19 @@ final class SummaryCommand implements Callable<Integer> {
 
     @Option(names = "--html", paramLabel = "FILE", description = "also write the HTML report (charts, module tree) to FILE")
     java.nio.file.Path html;
+
+    @Option(names = "--tree", description = "rows nested under their modules, like torchinfo (with --depth K: K levels)")
+    boolean tree;
+
+    @Option(names = "--columns", paramLabel = "LIST", split = ",",
+            description = "table columns after the name: type, input_shape, output_shape, params, buffers, macs, flops,"
+                    + " output_bytes, nodes (torchinfo's input_size, output_size, num_params, mult_adds work too;"
+                    + " default: type,output_shape,params,macs)")
+    List<String> columns;
+
+    @Option(names = "--width", paramLabel = "N",
+            description = "longest table line; text cells are cut with … (default: $COLUMNS when set, else no limit; 0: no limit)")
+    Integer width;
 
     @Option(names = "--by-op", description = "totals by operator type (count, params, MACs, output bytes) instead of rows")
     boolean byOp;
@@ -75,7 +89,18 @@ final class SummaryCommand implements Callable<Integer> {
             throw new UsageException("--style " + style + " is a table view; it cannot go with "
                     + (byOp ? "--by-op" : "--format " + format));
         }
-        int rows = flat ? 0 : depth == null ? LayerFolding.LEAVES : depth;
+        if (tree && flat) {
+            throw new UsageException("--tree and --flat exclude each other");
+        }
+        if ((tree || columns != null || width != null) && (format != OutputFormat.table || byOp || style != Style.modelmeter)) {
+            throw new UsageException("--tree, --columns and --width lay out the table format's rows");
+        }
+        if (width != null && width < 0) {
+            throw new UsageException("--width must be 0 (no limit) or more");
+        }
+        SummaryTable.Options layout = layout(); // an unknown column is a usage error before reading the file
+        // the tree is built from the leaf rows; --depth then says how many of its levels to show
+        int rows = flat ? 0 : depth == null || tree ? LayerFolding.LEAVES : depth;
         var options = model.toOptions(null); // usage errors first, before touching the file
         ModelSummary s = Analyzer.standard().summarize(ModelMeter.load(model.model), options, rows);
         String text = byOp ? switch (format) {
@@ -87,7 +112,7 @@ final class SummaryCommand implements Callable<Integer> {
         } : style != Style.modelmeter && format == OutputFormat.table
                 ? (style == Style.torchsummary ? TorchsummaryStyle.render(s) : TorchstatStyle.render(s))
                 : switch (format) {
-            case table -> SummaryTable.render(s);
+            case table -> SummaryTable.render(s, layout);
             case json -> SummaryJson.render(s);
             case csv -> SummaryCsv.render(s);
             case md -> SummaryMarkdown.render(s);
@@ -106,5 +131,18 @@ final class SummaryCommand implements Callable<Integer> {
             }
         }
         return Main.OK;
+    }
+
+    private SummaryTable.Options layout() {
+        List<SummaryTable.Column> cols = SummaryTable.Options.DEFAULT_COLUMNS;
+        if (columns != null) {
+            try {
+                cols = columns.stream().map(SummaryTable.Column::parse).toList();
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--columns: " + e.getMessage());
+            }
+        }
+        return new SummaryTable.Options(cols, width != null ? width : Terminal.columns(), tree,
+                tree && depth != null ? depth : Integer.MAX_VALUE);
     }
 }

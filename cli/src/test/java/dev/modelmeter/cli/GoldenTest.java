@@ -45,14 +45,18 @@ class GoldenTest {
             String model = SHARED.resolve("fixtures/" + fixture + "/model.onnx").toString();
             String train = SHARED.resolve("fixtures/" + fixture + "/train.onnx").toString();
             for (String f : new String[] {"table", "json", "csv", "md", "html"}) {
-                cases.add(Arguments.of(fixture, "summary." + ext(f), "summary", List.of(model, "--format", f), "summary"));
+                // the table's width comes from $COLUMNS unless given: 0, no limit, whatever the machine's terminal
+                cases.add(Arguments.of(fixture, "summary." + ext(f), "summary", f.equals("table")
+                        ? List.of(model, "--width", "0") : List.of(model, "--format", f), "summary"));
                 if (!f.equals("html")) {
                     cases.add(Arguments.of(fixture, "by-op." + ext(f), "by-op", List.of(model, "--by-op", "--format", f), "by-op"));
                 }
                 cases.add(Arguments.of(fixture, "memory." + ext(f), "memory", List.of(train, "--batch", "4", "--gpu", "a100-80gb",
                         "--format", f), "memory"));
             }
-            cases.add(Arguments.of(fixture, "summary-depth2.txt", "summary", List.of(model, "--depth", "2"), null));
+            cases.add(Arguments.of(fixture, "summary-depth2.txt", "summary", List.of(model, "--depth", "2", "--width", "0"), null));
+            cases.add(Arguments.of(fixture, "summary-tree.txt", "summary", List.of(model, "--tree", "--depth", "3", "--width", "100",
+                    "--columns", "type,input_size,output_size,num_params,mult_adds,output_bytes"), null));
             cases.add(Arguments.of(fixture, "summary-torchsummary.txt", "summary", List.of(model, "--style", "torchsummary"), null));
             cases.add(Arguments.of(fixture, "summary-torchstat.txt", "summary", List.of(model, "--style", "torchstat"), null));
             for (String f : new String[] {"table", "json", "html"}) {

@@ -149,9 +149,10 @@ public final class LayerFolding {
             outBytes = last.outputs().get(0).bytes().orElse(0);
         }
         String name = key.startsWith("(") ? key.substring(0, key.indexOf(")#") + 1) : key;
-        // the row's own module's class when the export names it (a folded row is that module, not its
-        // main node's innermost module)
-        String cls = key.startsWith("(") ? null : classes.getOrDefault(name, group.size() == 1 ? moduleClass(main) : null);
+        // the row's own module's class when the export names it for that path (a folded row is that
+        // module, not its main node's innermost module; a node fused across modules, Conv with its
+        // BatchNorm, names another path)
+        String cls = key.startsWith("(") ? null : classes.get(name);
         return new Layer(name, main.node().opType(), cls, depthOf(name), inputs, outputs, params, buffers,
                 macs, other, outBytes, group.size(), formulas);
     }

@@ -2,6 +2,7 @@ package dev.modelmeter.report;
 
 import dev.modelmeter.analysis.Layer;
 import dev.modelmeter.analysis.ModelSummary;
+import dev.modelmeter.analysis.ModuleClasses;
 import dev.modelmeter.analysis.OpTotals;
 import dev.modelmeter.analysis.memory.FitSolver;
 import dev.modelmeter.analysis.memory.MemoryPlan;
@@ -108,7 +109,7 @@ public final class HtmlReport {
         columns(sb, "output_bytes", "Output bytes", names, layers.stream().mapToLong(Layer::outputBytes).toArray(),
                 Format::bytes, Format::bytes, "#59a14f");
         byOp(sb, OpTotals.of(s));
-        tree(sb, layers);
+        tree(sb, s);
         sb.append("</section>\n");
     }
 
@@ -190,8 +191,8 @@ public final class HtmlReport {
     }
 
     /** The module tree: one row per module path prefix, folded by a click, filtered by the search box. */
-    private static void tree(StringBuilder sb, List<Layer> layers) {
-        List<ModuleTree.Row> rows = ModuleTree.of(layers);
+    private static void tree(StringBuilder sb, ModelSummary s) {
+        List<ModuleTree.Row> rows = ModuleTree.of(s.layers(), ModuleClasses.of(s.nodes()));
         sb.append("<h3>Module tree</h3>\n<div class=\"treebar\"><input id=\"search\" type=\"search\""
                 + " placeholder=\"filter by name, class or op\" aria-label=\"filter rows\"> depth: ");
         int maxDepth = rows.stream().mapToInt(ModuleTree.Row::depth).max().orElse(0);
@@ -203,13 +204,15 @@ public final class HtmlReport {
                 + "<th>Class / op</th><th>Output shape</th><th>Params</th><th>MACs</th><th>Output bytes</th></tr></thead><tbody>\n");
         for (int i = 0; i < rows.size(); i++) {
             ModuleTree.Row r = rows.get(i);
+            Layer l = r.layer();
             sb.append("<tr data-depth=\"").append(r.depth()).append("\" data-leaf=\"").append(r.leaf()).append("\">");
             sb.append("<td style=\"padding-left:").append(6 + 16 * (r.depth() - 1)).append("px\">")
                     .append(r.leaf() ? "<span class=\"tw\"></span>" : "<span class=\"tw open\">▾</span>")
                     .append(esc(r.label())).append("</td><td>").append(esc(r.kind())).append("</td><td>")
-                    .append(esc(r.shapes())).append("</td><td>").append(r.params() == 0 ? "–" : Format.count(r.params()))
-                    .append("</td><td>").append(r.macs() == 0 ? "–" : Format.count(r.macs())).append("</td><td>")
-                    .append(Format.bytes(r.outputBytes())).append("</td></tr>\n");
+                    .append(esc(SummaryTable.shapes(l.outputShapes()))).append("</td><td>")
+                    .append(l.params() == 0 ? "–" : Format.count(l.params())).append("</td><td>")
+                    .append(l.macs() == 0 ? "–" : Format.count(l.macs())).append("</td><td>")
+                    .append(Format.bytes(l.outputBytes())).append("</td></tr>\n");
         }
         sb.append("</tbody></table>\n");
     }

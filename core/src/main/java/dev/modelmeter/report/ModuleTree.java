@@ -6,13 +6,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The summary's rows arranged as torchinfo's nested tree: a row per module path prefix ({@code layer1},
  * {@code layer1.0}) above the rows it holds, in the order the modules are first entered. A module row's
- * parameters and MACs are the sums of the rows under it; its output is its last row's output (what the
- * module returns when its last call is its result). A row whose name is a module that also has children
- * (the residual {@code Add} a Bottleneck runs itself) sits among those children, named by its operator.
+ * parameters, buffers, MACs, FLOPs and node count are the sums of the rows under it; its inputs are its
+ * first row's inputs and its output its last row's output (a module's result is what its last call
+ * returns). A row named like a module that has children (the residual {@code Add} a Bottleneck runs in
+ * its own forward) sits first among those children, labelled by its operator.
  */
 final class ModuleTree {
 
@@ -22,18 +24,14 @@ final class ModuleTree {
     /**
      * One line of the tree.
      *
-     * @param path        the full module path ({@code layer1.0.conv1}); "" for the model's own nodes
-     * @param label       what the tree prints at this depth: the last path component, or the op for own nodes
-     * @param kind        the module class when known, else the operator of a leaf; "" for a module
-     * @param depth       1 for top-level modules
-     * @param leaf        whether it is one of the summary's rows
-     * @param shapes      the output shapes text
-     * @param params      parameters (summed for a module)
-     * @param macs        MACs (summed for a module)
-     * @param outputBytes bytes of the output
+     * @param label what the tree prints at this depth: the last path component, {@code (Op)} for a
+     *              module's own nodes
+     * @param kind  the module class when known, else the operator of a row ("" for a module of unknown class)
+     * @param depth 1 for top-level modules
+     * @param leaf  whether it is one of the summary's rows (else a module summed from them)
+     * @param layer the row, or the module's sums
      */
-    record Row(String path, String label, String kind, int depth, boolean leaf, String shapes, long params, long macs,
-               long outputBytes) {
+    record Row(String label, String kind, int depth, boolean leaf, Layer layer) {
     }
 
     private static final class Node {
@@ -47,18 +45,24 @@ final class ModuleTree {
         }
     }
 
-    static List<Row> of(List<Layer> layers) {
+    static List<Row> of(List<Layer> layers, Map<String, String> classes) {
+        // every module path: the prefixes of every row's name
+        Set<String> modulePaths = new java.util.HashSet<>();
+        for (Layer l : layers) {
+            String name = l.name();
+            for (int dot = name.indexOf('.'); dot >= 0; dot = name.indexOf('.', dot + 1)) {
+                modulePaths.add(name.substring(0, dot));
+            }
+        }
         Node root = new Node("", null);
         Map<String, Node> modules = new LinkedHashMap<>();
-        modules.put("", root);
         for (Layer l : layers) {
             Node parent = root;
-            if (modules.containsKey(l.name()) && !l.name().isEmpty()) {
-                parent = modules.get(l.name()); // the module's own node, after its children started
-            } else if (!l.name().isEmpty()) {
+            if (!l.name().isEmpty()) {
                 String[] parts = l.name().split("\\.");
                 StringBuilder prefix = new StringBuilder();
-                for (int i = 0; i < parts.length - 1; i++) {
+                int n = modulePaths.contains(l.name()) ? parts.length : parts.length - 1;
+                for (int i = 0; i < n; i++) {
                     prefix.append(i == 0 ? "" : ".").append(parts[i]);
                     parent = module(modules, parent, prefix.toString());
                 }
@@ -67,7 +71,7 @@ final class ModuleTree {
         }
         List<Row> rows = new ArrayList<>();
         for (Node n : root.children) {
-            emit(n, 1, modules, rows);
+            emit(n, 1, modulePaths, classes, rows);
         }
         return rows;
     }
@@ -82,34 +86,45 @@ final class ModuleTree {
         return m;
     }
 
-    private static void emit(Node n, int depth, Map<String, Node> modules, List<Row> rows) {
+    private static void emit(Node n, int depth, Set<String> modulePaths, Map<String, String> classes, List<Row> rows) {
         if (n.layer != null) {
             Layer l = n.layer;
-            boolean own = !l.name().isEmpty() && modules.containsKey(l.name());
-            String label = l.name().isEmpty() ? "(model)" : own ? "(" + l.op() + ")" : last(l.name());
-            String kind = l.moduleClass() != null && !own ? l.moduleClass() : l.op();
-            rows.add(new Row(l.name(), label, kind, depth, true, SummaryTable.shapes(l.outputShapes()), l.params(),
-                    l.macs(), l.outputBytes()));
+            boolean own = modulePaths.contains(l.name());
+            String label = l.name().isEmpty() ? "(" + l.op() + ")" : own ? "(" + l.op() + ")" : last(l.name());
+            String kind = own ? l.op() : TableCells.kind(l);
+            rows.add(new Row(label, kind, depth, true, l));
             return;
         }
         int at = rows.size();
         rows.add(null); // filled once the children are summed
-        long params = 0;
-        long macs = 0;
         for (Node c : n.children) {
-            emit(c, depth + 1, modules, rows);
+            emit(c, depth + 1, modulePaths, classes, rows);
         }
-        Row lastLeaf = null;
+        Layer first = null;
+        Layer lastLeaf = null;
+        long params = 0;
+        long buffers = 0;
+        long macs = 0;
+        long other = 0;
+        int nodes = 0;
         for (int i = at + 1; i < rows.size(); i++) {
             Row r = rows.get(i);
             if (r.leaf()) {
-                params += r.params();
-                macs += r.macs();
-                lastLeaf = r;
+                Layer l = r.layer();
+                params += l.params();
+                buffers += l.buffers();
+                macs += l.macs();
+                other += l.otherFlops();
+                nodes += l.nodeCount();
+                first = first == null ? l : first;
+                lastLeaf = l;
             }
         }
-        rows.set(at, new Row(n.path, last(n.path), "", depth, false, lastLeaf == null ? "" : lastLeaf.shapes(), params,
-                macs, lastLeaf == null ? 0 : lastLeaf.outputBytes()));
+        String cls = classes.get(n.path);
+        Layer sums = new Layer(n.path, "", cls, depth, first == null ? List.of() : first.inputShapes(),
+                lastLeaf == null ? List.of() : lastLeaf.outputShapes(), params, buffers, macs, other,
+                lastLeaf == null ? 0 : lastLeaf.outputBytes(), nodes, List.of());
+        rows.set(at, new Row(last(n.path), cls == null ? "" : cls, depth, false, sums));
     }
 
     private static String last(String path) {
