@@ -12,7 +12,7 @@ import java.io.PrintWriter;
  */
 @Command(name = "modelmeter", mixinStandardHelpOptions = true, version = "modelmeter 0.1.0",
         description = "What a neural network costs: parameters, MACs, memory — from ONNX, the Java DSL or the zoo.",
-        subcommands = {SummaryCommand.class, MemoryCommand.class, FitCommand.class, ListZooCommand.class,
+        subcommands = {SummaryCommand.class, MemoryCommand.class, FitCommand.class, DiffCommand.class, ListZooCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

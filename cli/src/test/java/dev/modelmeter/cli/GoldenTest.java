@@ -59,6 +59,10 @@ class GoldenTest {
                     "--columns", "type,input_size,output_size,num_params,mult_adds,output_bytes"), null));
             cases.add(Arguments.of(fixture, "summary-torchsummary.txt", "summary", List.of(model, "--style", "torchsummary"), null));
             cases.add(Arguments.of(fixture, "summary-torchstat.txt", "summary", List.of(model, "--style", "torchstat"), null));
+            for (String f : new String[] {"table", "json", "csv", "md"}) {
+                cases.add(Arguments.of(fixture, "diff." + ext(f), "diff", List.of(train, train + "@batch=2,optimizer=sgd",
+                        "--format", f), "diff"));
+            }
             for (String f : new String[] {"table", "json", "html"}) {
                 cases.add(Arguments.of(fixture, "fit." + ext(f), "fit", List.of(train, "--gpu", "t4", "--format", f), "fit"));
             }
