@@ -53,7 +53,7 @@ final class FitCommand implements Callable<Integer> {
             throw new UsageException("fit prints table, json or html");
         }
         training.setup(1); // a bad --freeze/--checkpoint is a usage error, reported before reading the file
-        Model m = ModelMeter.loadForTraining(model.model);
+        Model m = ModelMeter.loadForTraining(model.path());
         Analyzer analyzer = Analyzer.standard();
         FitSolver.Fit fit = new FitSolver(MemoryPlanner.standard()).solve(
                 b -> analyzer.shape(m, options.withBatch(b), new ArrayList<>()), training.setup(1), device);

@@ -52,7 +52,7 @@ final class MemoryCommand implements Callable<Integer> {
         AnalysisOptions options = model.toOptions(training.freeze);
         Device gpuDevice = gpu.device();
         training.setup(1);
-        Model m = ModelMeter.loadForTraining(model.model);
+        Model m = ModelMeter.loadForTraining(model.path());
         List<String> warnings = new ArrayList<>();
         ShapedGraph shaped = Analyzer.standard().shape(m, options, warnings);
         int batch = Batches.of(shaped, options);

@@ -102,7 +102,7 @@ final class SummaryCommand implements Callable<Integer> {
         // the tree is built from the leaf rows; --depth then says how many of its levels to show
         int rows = flat ? 0 : depth == null || tree ? LayerFolding.LEAVES : depth;
         var options = model.toOptions(null); // usage errors first, before touching the file
-        ModelSummary s = Analyzer.standard().summarize(ModelMeter.load(model.model), options, rows);
+        ModelSummary s = Analyzer.standard().summarize(ModelMeter.load(model.path()), options, rows);
         String text = byOp ? switch (format) {
             case table -> OpReport.table(s);
             case json -> Json.pretty(OpReport.tree(s));

@@ -107,7 +107,7 @@ public final class Analyzer {
             if (e.getValue() == InitializerRole.PARAMETER) {
                 params += t.numel();
                 paramBytes += t.bytes();
-                if (frozen == null || !frozen.matcher(t.name()).matches()) {
+                if (frozen == null || !ModulePaths.matches(frozen, t.name())) {
                     trainable += t.numel();
                 }
             } else if (e.getValue() == InitializerRole.BUFFER) {

@@ -150,7 +150,7 @@ final class PlanGraph {
                 continue;
             }
             if (e.getValue() == InitializerRole.PARAMETER
-                    && (frozen == null || !frozen.matcher(e.getKey().name()).matches())) {
+                    && (frozen == null || !dev.modelmeter.analysis.ModulePaths.matches(frozen, e.getKey().name()))) {
                 trainable.add(e.getKey().name());
             }
         }
