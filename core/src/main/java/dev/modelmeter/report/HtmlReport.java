@@ -100,7 +100,7 @@ public final class HtmlReport {
         }
         sb.append("</div>\n");
         List<Layer> layers = s.layers();
-        List<String> names = layers.stream().map(l -> (l.name().isEmpty() ? "(model)" : l.name()) + " · " + l.op()).toList();
+        List<String> names = layers.stream().map(l -> (l.name().isEmpty() ? "(model)" : l.name()) + " · " + TableCells.kind(l)).toList();
         sb.append("<h3>Per layer (").append(layers.size()).append(" rows, in execution order)</h3>\n");
         columns(sb, "params", "Parameters", names, layers.stream().mapToLong(Layer::params).toArray(), Format::count,
                 Format::shortCount, "#4e79a7");
@@ -506,7 +506,7 @@ public final class HtmlReport {
             .row{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}
             table{border-collapse:collapse;font-size:13px}
             th,td{padding:2px 10px;border-bottom:1px solid #eaeef2;text-align:right;white-space:nowrap}
-            th:first-child,td:first-child,.tree td:nth-child(2),.tree td:nth-child(3){text-align:left}
+            th:first-child,td:first-child,.tree td:nth-child(2),.tree td:nth-child(3),.tree th:nth-child(2),.tree th:nth-child(3){text-align:left}
             thead th{position:sticky;top:0;background:#f6f8fa}
             .tree{width:100%}.tree td:first-child{font-family:ui-monospace,"DejaVu Sans Mono",monospace}
             .tw{display:inline-block;width:14px;cursor:pointer;color:#57606a}

@@ -14,7 +14,7 @@ import java.util.Set;
  * parameters, buffers, MACs, FLOPs and node count are the sums of the rows under it; its inputs are its
  * first row's inputs and its output its last row's output (a module's result is what its last call
  * returns). A row named like a module that has children (the residual {@code Add} a Bottleneck runs in
- * its own forward) sits first among those children, labelled by its operator.
+ * its own forward) sits among those children in execution order, labelled by its operator.
  */
 final class ModuleTree {
 
