@@ -74,6 +74,8 @@ class HtmlBrowserTest {
         Path model = SHARED.resolve("fixtures/resnet50/train.onnx");
         CliRun run = CliRun.of("memory", model.toString(), "--batch", "64", "--format", "html");
         assertThat(run.exit()).as(run.err()).isZero();
+        // self-contained: no address to fetch, no external script, stylesheet or image
+        assertThat(run.out()).doesNotContainPattern("(?i)(https?:|src=|<link(?![^>]*href=\"data:))");
         Path page = dir.resolve("r.html");
         Files.writeString(page, run.out(), StandardCharsets.UTF_8);
 
