@@ -75,8 +75,11 @@ final class DiffCommand implements Callable<Integer> {
     @Option(names = "--max-peak", paramLabel = "SIZE", description = "budget: B's training-step peak (e.g. 12GiB)")
     String maxPeak;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table, json, csv or md (default: ${DEFAULT-VALUE})")
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table, json, csv, md or html (default: ${DEFAULT-VALUE})")
     OutputFormat format;
+
+    @Option(names = "--html", paramLabel = "FILE", description = "also write the HTML comparison (paired bars per module) to FILE")
+    java.nio.file.Path html;
 
     @Option(names = "--debug", description = "print stack traces of errors")
     boolean debug;
@@ -88,9 +91,6 @@ final class DiffCommand implements Callable<Integer> {
         }
         if (batch != null && batch < 1) {
             throw new UsageException("--batch must be at least 1, got " + batch);
-        }
-        if (format == OutputFormat.html) {
-            throw new UsageException("diff prints table, json, csv or md");
         }
         if (noMemory && maxPeak != null) {
             throw new UsageException("--max-peak needs the memory plans; drop --no-memory");
@@ -121,9 +121,13 @@ final class DiffCommand implements Callable<Integer> {
             case json -> Json.pretty(DiffReport.tree(d, violations));
             case csv -> DiffReport.csv(d);
             case md -> DiffReport.markdown(d, all);
+            case html -> dev.modelmeter.report.HtmlReport.diff(d);
             default -> DiffReport.table(d, all);
         };
         spec.commandLine().getOut().print(text);
+        if (html != null) {
+            HtmlFile.write(html, format == OutputFormat.html ? text : dev.modelmeter.report.HtmlReport.diff(d));
+        }
         for (String v : violations) {
             spec.commandLine().getErr().println("modelmeter: over budget: " + v);
         }

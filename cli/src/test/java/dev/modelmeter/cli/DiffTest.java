@@ -71,6 +71,18 @@ class DiffTest {
     }
 
     @Test
+    void theHtmlPageHasAPairOfBarsPerModule() {
+        CliRun run = CliRun.of("diff", "zoo:resnet18", "zoo:resnet50", "--no-memory", "--format", "html");
+        assertThat(run.exit()).as(run.err()).isZero();
+        // torchvision's ResNet runs conv1, bn1, relu, maxpool, layer1..layer4, avgpool, fc and a flatten
+        // outside any module: 11 rows at depth 1 on both sides, an A and a B bar each
+        assertThat(run.out()).contains("data-chart=\"params_diff\" data-bars=\"" + 2 * 11 + "\"")
+                .contains("data-chart=\"macs_diff\" data-bars=\"" + 2 * 11 + "\"");
+        assertThat(java.util.regex.Pattern.compile("<rect class=\"bar\"").matcher(run.out()).results().count())
+                .isEqualTo(2 * 2 * 11);
+    }
+
+    @Test
     void aBadSideIsAUsageError() {
         CliRun run = CliRun.of("diff", "zoo:resnet18", "zoo:resnet18@batchsize=2");
         assertThat(run.exit()).isEqualTo(Main.USAGE_ERROR);

@@ -59,7 +59,7 @@ class GoldenTest {
                     "--columns", "type,input_size,output_size,num_params,mult_adds,output_bytes"), null));
             cases.add(Arguments.of(fixture, "summary-torchsummary.txt", "summary", List.of(model, "--style", "torchsummary"), null));
             cases.add(Arguments.of(fixture, "summary-torchstat.txt", "summary", List.of(model, "--style", "torchstat"), null));
-            for (String f : new String[] {"table", "json", "csv", "md"}) {
+            for (String f : new String[] {"table", "json", "csv", "md", "html"}) {
                 cases.add(Arguments.of(fixture, "diff." + ext(f), "diff", List.of(train, train + "@batch=2,optimizer=sgd",
                         "--format", f), "diff"));
             }

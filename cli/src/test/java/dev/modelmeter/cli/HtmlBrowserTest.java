@@ -108,6 +108,15 @@ class HtmlBrowserTest {
         // the module tree has every one of those rows as a leaf under its modules
         assertThat(Pattern.compile("data-leaf=\"true\"").matcher(dom).results().count()).isEqualTo(bars);
 
+        // the other page kind, diff's, loads as cleanly
+        Path diffPage = dir.resolve("d.html");
+        Files.writeString(diffPage, CliRun.of("diff", "zoo:resnet18", "zoo:resnet50", "--no-memory", "--format", "html").out(),
+                StandardCharsets.UTF_8);
+        List<String> diffLog = new ArrayList<>();
+        String diffDom = browser(chromium, dir, diffLog, "--dump-dom", diffPage.toUri().toString());
+        assertThat(diffLog.stream().filter(l -> l.contains("CONSOLE"))).isEmpty();
+        assertThat(diffDom).contains("data-rendered=").doesNotContain("data-error=");
+
         Path png = dir.resolve("shot.png");
         browser(chromium, dir, log, "--hide-scrollbars", "--window-size=1400,2000", "--screenshot=" + png,
                 page.toUri().toString());

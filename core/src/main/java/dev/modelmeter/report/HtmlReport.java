@@ -57,14 +57,7 @@ public final class HtmlReport {
      * @return the HTML document
      */
     public static String render(Page page) {
-        StringBuilder sb = new StringBuilder(64 * 1024);
-        sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-                .append("<meta name=\"generator\" content=\"modelmeter\">\n")
-                .append("<link rel=\"icon\" href=\"data:,\">\n")
-                .append("<title>modelmeter: ").append(esc(page.title())).append("</title>\n<style>\n").append(CSS)
-                .append("</style>\n</head>\n<body>\n");
-        sb.append("<header><h1>modelmeter</h1><p class=\"source\">").append(esc(page.title())).append("</p></header>\n");
+        StringBuilder sb = head(page.title());
         if (page.plan() != null) {
             memory(sb, page.plan(), page.device());
         }
@@ -74,10 +67,101 @@ public final class HtmlReport {
         if (page.summary() != null) {
             summary(sb, page.summary());
         }
+        return tail(sb);
+    }
+
+    private static StringBuilder head(String title) {
+        StringBuilder sb = new StringBuilder(64 * 1024);
+        sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+                .append("<meta name=\"generator\" content=\"modelmeter\">\n")
+                .append("<link rel=\"icon\" href=\"data:,\">\n")
+                .append("<title>modelmeter: ").append(esc(title)).append("</title>\n<style>\n").append(CSS)
+                .append("</style>\n</head>\n<body>\n");
+        sb.append("<header><h1>modelmeter</h1><p class=\"source\">").append(esc(title)).append("</p></header>\n");
+        return sb;
+    }
+
+    private static String tail(StringBuilder sb) {
         sb.append("<footer>KiB/MiB/GiB are 1024-based; M and G counts are 10⁶ and 10⁹. MACs count multiply-accumulates"
                 + " (FLOPs = 2 × MACs). What each figure counts: docs/CONVENTIONS.md and docs/MEMORY.md.</footer>\n");
         sb.append("<script>\n").append(SCRIPT).append("</script>\n</body>\n</html>\n");
         return ascii(sb);
+    }
+
+    /**
+     * A comparison as a page: the totals side by side and, per module, A's and B's parameters and MACs
+     * as paired bars (A light, B dark); a module one side lacks has no bar on that side.
+     *
+     * @param d the comparison
+     * @return the HTML document
+     */
+    public static String diff(dev.modelmeter.analysis.ModelDiff d) {
+        StringBuilder sb = head("A: " + d.a().label() + "   B: " + d.b().label());
+        sb.append("<section id=\"diff\"><h2>Comparison</h2>\n<p>A: <code>").append(esc(d.a().label()))
+                .append("</code><br>B: <code>").append(esc(d.b().label())).append("</code></p>\n");
+        sb.append("<table class=\"ops\"><thead><tr><th>Total</th><th>A</th><th>B</th><th>B - A</th></tr></thead><tbody>\n");
+        for (dev.modelmeter.analysis.ModelDiff.Figure f : d.totals()) {
+            LongFunction<String> fmt = f.bytes() ? Format::bytes : Format::count;
+            sb.append("<tr><td>").append(esc(f.key().replace('_', ' '))).append("</td><td>").append(esc(fmt.apply(f.a())))
+                    .append("</td><td>").append(esc(fmt.apply(f.b()))).append("</td><td>")
+                    .append(f.delta() > 0 ? "+" : f.delta() < 0 ? "-" : "").append(esc(fmt.apply(Math.abs(f.delta()))))
+                    .append("</td></tr>\n");
+        }
+        sb.append("</tbody></table>\n");
+        var modules = d.modules();
+        List<String> names = modules.stream().map(m -> m.module()).toList();
+        pairs(sb, "params_diff", "Parameters per module", names, modules.stream().map(m -> m.paramsA()).toList(),
+                modules.stream().map(m -> m.paramsB()).toList(), "#a0cbe8", "#4e79a7");
+        pairs(sb, "macs_diff", "MACs per module", names, modules.stream().map(m -> m.macsA()).toList(),
+                modules.stream().map(m -> m.macsB()).toList(), "#ffbe7d", "#f28e2b");
+        sb.append("</section>\n");
+        return tail(sb);
+    }
+
+    /** Paired columns per name: A then B; a null side draws no bar. */
+    private static void pairs(StringBuilder sb, String id, String title, List<String> names, List<Long> a, List<Long> b,
+                              String colourA, String colourB) {
+        int height = 170;
+        int left = 90;
+        int top = 10;
+        int plot = WIDTH - left - 10;
+        long max = 1;
+        int bars = 0;
+        for (int i = 0; i < names.size(); i++) {
+            for (Long v : new Long[] {a.get(i), b.get(i)}) {
+                if (v != null) {
+                    max = Math.max(max, v);
+                    bars++;
+                }
+            }
+        }
+        sb.append("<figure><figcaption>").append(esc(title)).append(" (A light, B dark)</figcaption>\n");
+        sb.append(String.format(Locale.ROOT, "<svg class=\"chart\" data-chart=\"%s\" data-bars=\"%d\" viewBox=\"0 0 %d %d\""
+                + " width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"%s\">%n", id, bars, WIDTH, height + top + 22, WIDTH,
+                height + top + 22, esc(title)));
+        axis(sb, left, top, plot, height, Format.shortCount(max));
+        double slot = names.isEmpty() ? 0 : plot / (double) names.size();
+        for (int i = 0; i < names.size(); i++) {
+            if (slot >= 36) { // room for the module's name under its pair
+                int chars = (int) (slot / 7);
+                String n = names.get(i).length() <= chars ? names.get(i) : names.get(i).substring(0, chars - 1) + "…";
+                sb.append(String.format(Locale.ROOT, "<text class=\"tick\" x=\"%.2f\" y=\"%d\" text-anchor=\"middle\">%s</text>%n",
+                        left + i * slot + slot * 0.41, top + height + 16, esc(n)));
+            }
+            Long[] v = {a.get(i), b.get(i)};
+            for (int k = 0; k < 2; k++) {
+                if (v[k] == null) {
+                    continue;
+                }
+                double h = v[k] * (double) height / max;
+                sb.append(String.format(Locale.ROOT, "<rect class=\"bar\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\""
+                        + " fill=\"%s\"><title>%s, %s: %s</title></rect>%n", left + i * slot + k * slot * 0.42,
+                        top + height - h, Math.max(0.5, slot * 0.4), h, k == 0 ? colourA : colourB, esc(names.get(i)),
+                        k == 0 ? "A" : "B", Format.count(v[k])));
+            }
+        }
+        sb.append("</svg></figure>\n");
     }
 
     // ---- summary -------------------------------------------------------------------------------
