@@ -12,6 +12,7 @@ import dev.modelmeter.analysis.memory.MemoryPlan;
 import dev.modelmeter.analysis.memory.MemoryPlanner;
 import dev.modelmeter.graph.Model;
 import dev.modelmeter.report.FitReport;
+import dev.modelmeter.report.HtmlReport;
 import dev.modelmeter.report.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,7 +47,7 @@ final class FitCommand implements Callable<Integer> {
     @Mixin
     GpuOptions gpu;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE})")
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table, json or html (default: ${DEFAULT-VALUE})")
     OutputFormat format;
 
     @Option(names = "--max-batch", paramLabel = "N", defaultValue = "1048576",
@@ -56,6 +57,9 @@ final class FitCommand implements Callable<Integer> {
     /** Exit status when not even batch 1 fits the GPU (README's exit-status table). */
     static final int NOTHING_FITS = 3;
 
+    @Option(names = "--html", paramLabel = "FILE", description = "also write the HTML report (memory against batch) to FILE")
+    java.nio.file.Path html;
+
     @Override
     public Integer call() {
         AnalysisOptions options = model.toOptions(training.freeze);
@@ -63,14 +67,14 @@ final class FitCommand implements Callable<Integer> {
         if (device == null) {
             throw new UsageException("fit needs --gpu (a catalogue name such as rtx4090, or a size such as 24GiB)");
         }
-        if (format != OutputFormat.table && format != OutputFormat.json) {
-            throw new UsageException("fit prints table or json");
+        if (format != OutputFormat.table && format != OutputFormat.json && format != OutputFormat.html) {
+            throw new UsageException("fit prints table, json or html");
         }
         if (maxBatch < 1) {
             throw new UsageException("--max-batch must be at least 1, got " + maxBatch);
         }
         training.setup(1); // a bad --freeze/--checkpoint is a usage error, reported before reading the file
-        Model m = ModelMeter.loadForTraining(model.model);
+        Model m = ModelMeter.loadForTraining(model.path());
         Analyzer analyzer = Analyzer.standard();
         StoredPrecision stored = analyzer.storedPrecision(analyzer.shape(m, options.withProbedBatch(1), new ArrayList<>()));
         if (!stored.trainable()) {
@@ -81,8 +85,17 @@ final class FitCommand implements Callable<Integer> {
         FitSolver.Fit fit = new FitSolver(MemoryPlanner.standard()).solve(
                 b -> analyzer.shape(m, options.withProbedBatch(b), new ArrayList<>()), training.setup(1), device, maxBatch);
         FitReport.Notes notes = notesAt(m, analyzer, options, Math.max(1, fit.maxBatch()));
-        String text = format == OutputFormat.json ? Json.pretty(FitReport.tree(model.model, fit, training.setup(1), notes))
-                : FitReport.table(model.model, fit, training.setup(1), notes);
+        String page = format == OutputFormat.html || html != null ? HtmlReport.render(new HtmlReport.Page(model.model,
+                Analyzer.standard().summarize(m, options, dev.modelmeter.analysis.LayerFolding.LEAVES), null, null, fit,
+                training.setup(1))) : null;
+        String text = switch (format) {
+            case json -> Json.pretty(FitReport.tree(model.model, fit, training.setup(1), notes));
+            case html -> page;
+            default -> FitReport.table(model.model, fit, training.setup(1), notes);
+        };
+        if (html != null) {
+            HtmlFile.write(html, page);
+        }
         spec.commandLine().getOut().print(text);
         if (format == OutputFormat.table) {
             notes.warnings().forEach(w -> spec.commandLine().getErr().println("warning: " + w));

@@ -15,6 +15,9 @@ final class GpuOptions {
     String reserve;
 
     Device device() {
+        if (gpu == null && reserve != null) {
+            throw new UsageException("--reserve needs --gpu (the memory is kept free on that GPU)");
+        }
         try {
             return gpu == null ? null : Devices.parse(gpu, reserve);
         } catch (dev.modelmeter.ModelMeterException e) {

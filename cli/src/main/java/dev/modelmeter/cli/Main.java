@@ -10,10 +10,10 @@ import java.io.PrintWriter;
  * {@code modelmeter}: exit status 0 on success, 1 when the model cannot be read or analysed, 2 for
  * bad usage. Errors are one line on stderr; {@code --debug} adds the stack trace.
  */
-@Command(name = "modelmeter", mixinStandardHelpOptions = true, version = "modelmeter 0.1.0",
+@Command(name = "modelmeter", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "What a neural network costs: parameters, MACs, memory — from ONNX, the Java DSL or the zoo.",
-        subcommands = {SummaryCommand.class, MemoryCommand.class, FitCommand.class, ListZooCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {SummaryCommand.class, MemoryCommand.class, FitCommand.class, DiffCommand.class, ListZooCommand.class,
+                CommandLine.HelpCommand.class, picocli.AutoComplete.GenerateCompletion.class})
 public final class Main {
 
     /** Exit status of a run that succeeded. */
@@ -29,7 +29,21 @@ public final class Main {
      * @param args the command line
      */
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        System.exit(run(args, AsciiFallback.writer(System.out), AsciiFallback.writer(System.err)));
+    }
+
+    /** {@code --version}: the version the build wrote into version.properties. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws java.io.IOException {
+            java.util.Properties p = new java.util.Properties();
+            try (var in = Main.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return new String[] {"modelmeter " + p.getProperty("version", "(unknown version)")};
+        }
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.modelmeter.analysis.memory.MemoryPlan;
 import dev.modelmeter.analysis.memory.TrainingSetup;
 import dev.modelmeter.analysis.memory.MemoryPlanner;
 import dev.modelmeter.graph.Model;
+import dev.modelmeter.report.HtmlReport;
 import dev.modelmeter.report.Json;
 import dev.modelmeter.report.MemoryReport;
 import dev.modelmeter.shapes.ShapedGraph;
@@ -39,8 +40,11 @@ final class MemoryCommand implements Callable<Integer> {
     @Mixin
     GpuOptions gpu;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table, json, csv or md (default: ${DEFAULT-VALUE})")
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table, json, csv, md or html (default: ${DEFAULT-VALUE})")
     OutputFormat format;
+
+    @Option(names = "--html", paramLabel = "FILE", description = "also write the HTML report (charts, timeline, module tree) to FILE")
+    java.nio.file.Path html;
 
     @Override
     public Integer call() {
@@ -48,7 +52,7 @@ final class MemoryCommand implements Callable<Integer> {
         AnalysisOptions options = model.toOptions(training.freeze);
         Device gpuDevice = gpu.device();
         training.setup(1);
-        Model m = ModelMeter.loadForTraining(model.model);
+        Model m = ModelMeter.loadForTraining(model.path());
         List<String> warnings = new ArrayList<>();
         ShapedGraph shaped = Analyzer.standard().shape(m, options, warnings);
         warnings.addAll(shaped.warnings()); // the shape engine's notes (a branch taken, a declaration overridden)
@@ -68,12 +72,22 @@ final class MemoryCommand implements Callable<Integer> {
             case table -> MemoryReport.table(model.model, plan, device);
             case csv -> MemoryReport.csv(plan);
             case md -> MemoryReport.markdown(model.model, plan, device);
+            case html -> htmlPage(m, options, plan, device);
         };
+        if (html != null) {
+            HtmlFile.write(html, format == OutputFormat.html ? text : htmlPage(m, options, plan, device));
+        }
         spec.commandLine().getOut().print(text);
         if (format == OutputFormat.table) {
             warnings.addAll(plan.warnings());
             warnings.stream().distinct().forEach(w -> spec.commandLine().getErr().println("warning: " + w));
         }
         return Main.OK;
+    }
+
+    /** The HTML page: the plan and, for the charts per layer and the module tree, the model's summary. */
+    private String htmlPage(Model m, AnalysisOptions options, MemoryPlan plan, MemoryReport.DeviceFigures device) {
+        var summary = Analyzer.standard().summarize(m, options, dev.modelmeter.analysis.LayerFolding.LEAVES);
+        return HtmlReport.render(new HtmlReport.Page(model.model, summary, plan, device, null, null));
     }
 }

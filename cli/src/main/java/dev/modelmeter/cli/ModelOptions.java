@@ -14,8 +14,33 @@ import java.util.Map;
 /** The options every analysing command shares: the model and how to bind its inputs. */
 final class ModelOptions {
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "an .onnx file, or zoo:NAME (see list-zoo)")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "an .onnx file, zoo:NAME (see list-zoo), or - for an ONNX model on standard input")
     String model;
+
+    private String stdinCopy;
+
+    /**
+     * Where to read the model: the argument, or for {@code -} a temporary copy of standard input (the
+     * reader seeks past weight payloads, which a pipe cannot do; the copy is deleted at exit).
+     */
+    String path() {
+        if (!"-".equals(model)) {
+            return model;
+        }
+        if (stdinCopy == null) {
+            try {
+                java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("modelmeter");
+                java.nio.file.Path file = dir.resolve("stdin.onnx");
+                java.nio.file.Files.copy(System.in, file);
+                file.toFile().deleteOnExit();
+                dir.toFile().deleteOnExit();
+                stdinCopy = file.toString();
+            } catch (java.io.IOException e) {
+                throw new dev.modelmeter.ModelMeterException("-: cannot read the model from standard input: " + e.getMessage());
+            }
+        }
+        return stdinCopy;
+    }
 
     @Option(names = "--batch", paramLabel = "N", description = "size of the leading (batch) dimension of every input")
     Integer batch;

@@ -1,4 +1,4 @@
 package dev.modelmeter.cli;
 
 /** Output formats every command offers. */
-enum OutputFormat { table, json, csv, md }
+enum OutputFormat { table, json, csv, md, html }

@@ -21,10 +21,11 @@ final class TrainingOptions {
             description = "fp32, bf16-mixed, fp16-mixed (autocast: fp32 master weights and state), bf16 or fp16 (pure: the whole model in that type); applies to any stored precision (default: ${DEFAULT-VALUE})")
     TrainingSetup.Precision precision;
 
-    @Option(names = "--freeze", paramLabel = "REGEX", description = "freeze parameters whose names match (no gradients, no optimizer state)")
+    @Option(names = "--freeze", paramLabel = "REGEX", description = "freeze parameters whose name, or a leading part of it, the regex matches whole:"
+                    + " layer1 freezes layer1.*, .*\\.bias every bias (no gradients, no optimizer state)")
     String freeze;
 
-    @Option(names = "--checkpoint", paramLabel = "REGEX", description = "gradient-checkpoint modules whose paths match")
+    @Option(names = "--checkpoint", paramLabel = "REGEX", description = "gradient-checkpoint the modules whose path the regex matches whole (layer[1-3], encoder\\.layer\\.[0-9]+)")
     String checkpoint;
 
     @Option(names = "--backend", paramLabel = "B", defaultValue = "cuda", converter = BackendConverter.class,

@@ -109,7 +109,7 @@ public final class Analyzer {
             if (w.role() == InitializerRole.PARAMETER) {
                 params += t.numel();
                 paramBytes += t.bytes();
-                if (frozen == null || !frozen.matcher(w.name()).matches()) {
+                if (frozen == null || !ModulePaths.matches(frozen, w.name())) {
                     trainable += t.numel();
                 }
             } else if (w.role() == InitializerRole.BUFFER) {

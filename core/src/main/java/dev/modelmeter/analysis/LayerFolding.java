@@ -89,14 +89,16 @@ public final class LayerFolding {
                 }
             }
         }
+        Map<String, String> classes = ModuleClasses.of(nodes);
         List<Layer> rows = new ArrayList<>();
         for (int g = 0; g < groups.size(); g++) {
-            rows.add(fold(keys.get(g), groups.get(g), leaving, notActivations));
+            rows.add(fold(keys.get(g), groups.get(g), leaving, notActivations, classes));
         }
         return rows;
     }
 
-    private static Layer fold(String key, List<NodeCost> group, Set<String> leaving, Set<String> notActivations) {
+    private static Layer fold(String key, List<NodeCost> group, Set<String> leaving, Set<String> notActivations,
+                              Map<String, String> classes) {
         long params = 0;
         long buffers = 0;
         long macs = 0;
@@ -147,14 +149,18 @@ public final class LayerFolding {
             outBytes = last.outputs().get(0).bytes().orElse(0);
         }
         String name = key.startsWith("(") ? key.substring(0, key.indexOf(")#") + 1) : key;
-        return new Layer(name, main.node().opType(), moduleClass(main), depthOf(name), inputs, outputs, params, buffers,
+        // the row's own module's class when the export names it for that path (a folded row is that
+        // module, not its main node's innermost module; a node fused across modules, Conv with its
+        // BatchNorm, names another path)
+        String cls = key.startsWith("(") ? null : classes.get(name);
+        return new Layer(name, main.node().opType(), cls, depthOf(name), inputs, outputs, params, buffers,
                 macs, other, outBytes, group.size(), formulas, group.stream().allMatch(NodeCost::costKnown),
                 group.stream().anyMatch(NodeCost::approximate));
     }
 
     /**
-     * The module class the source recorded: the DSL's {@code modelmeter.module}, or the last entry of
-     * the dynamo exporter's {@code pkg.torch.onnx.class_hierarchy} ({@code ['…ResNet', '…Conv2d']}).
+     * The module class the source recorded: the DSL's {@code modelmeter.module}, or the last class entry
+     * of the dynamo exporter's {@code pkg.torch.onnx.class_hierarchy} ({@code ['…ResNet', '…Conv2d']}).
      */
     static String moduleClass(NodeCost n) {
         String dsl = n.node().metadata().get("modelmeter.module");
@@ -164,8 +170,15 @@ public final class LayerFolding {
         String hierarchy = n.node().metadata().get("pkg.torch.onnx.class_hierarchy");
         if (hierarchy != null) {
             String[] parts = hierarchy.replaceAll("[\\[\\]'\" ]", "").split(",");
-            String last = parts[parts.length - 1];
-            return last.isEmpty() ? null : last.substring(last.lastIndexOf('.') + 1);
+            // the innermost module's class; the list ends with the aten/prims op the node came from
+            // ('aten.embedding.default'), which is no class
+            for (int i = parts.length - 1; i >= 0; i--) {
+                String p = parts[i];
+                if (!p.isEmpty() && !p.startsWith("aten.") && !p.startsWith("prims.") && !p.startsWith("<")) {
+                    return p.substring(p.lastIndexOf('.') + 1);
+                }
+            }
+            return null;
         }
         return null;
     }

@@ -83,7 +83,7 @@ public final class MemoryReport {
         sb.append('\n');
         TextTable layers = new TextTable(List.of("Module", "Saved for backward"), false, true);
         p.savedByModule().entrySet().stream()
-                .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()))
+                .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()))
                 .limit(15)
                 .forEach(e -> layers.add(e.getKey().isEmpty() ? "(model)" : e.getKey(), Format.bytes(e.getValue())));
         sb.append("Largest saved activations by module:\n").append(layers.render());
@@ -153,7 +153,8 @@ public final class MemoryReport {
     }
 
     /**
-     * The table view inside a Markdown code block.
+     * The report as GitHub Markdown: the breakdown at each step's peak and the largest saved activations
+     * as tables, the other figures as a list.
      *
      * @param source the model's source
      * @param p      the plan
@@ -161,7 +162,50 @@ public final class MemoryReport {
      * @return the text
      */
     public static String markdown(String source, MemoryPlan p, DeviceFigures device) {
-        return "```\n" + table(source, p, device) + "```\n";
+        StringBuilder sb = new StringBuilder();
+        var s = p.setup();
+        sb.append("### ").append(Markdown.cell(source)).append("\n\n");
+        sb.append(String.format(Locale.ROOT, "Training step: batch %d, %s, %s, %s kernels, %s attention.%n%n", s.batch(),
+                s.precision().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                s.optimizer().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                s.backend().name().toLowerCase(Locale.ROOT), s.attention().name().toLowerCase(Locale.ROOT)));
+        Breakdown a = p.firstStep().breakdown();
+        Breakdown b = p.steadyStep().breakdown();
+        sb.append("| At the peak | First step | Later steps |\n|---|---:|---:|\n");
+        String[] names = {"Weights (parameters)", "Buffers", "Inputs and target", "Gradients", "Optimizer state",
+            "Saved activations", "Transients", "**Peak**"};
+        long[][] rows = {{a.weights(), b.weights()}, {a.buffers(), b.buffers()}, {a.inputs(), b.inputs()},
+            {a.gradients(), b.gradients()}, {a.optimizerState(), b.optimizerState()},
+            {a.savedActivations(), b.savedActivations()}, {a.transients(), b.transients()},
+            {p.firstStep().peakBytes(), p.steadyStep().peakBytes()}};
+        for (int i = 0; i < names.length; i++) {
+            sb.append("| ").append(names[i]).append(" | ").append(Format.bytes(rows[i][0])).append(" | ")
+                    .append(Format.bytes(rows[i][1])).append(" |\n");
+        }
+        sb.append('\n');
+        sb.append("- Peak of the first step: ").append(Markdown.cell(where(p.firstStep()))).append('\n');
+        sb.append("- Peak of later steps: ").append(Markdown.cell(where(p.steadyStep()))).append('\n');
+        sb.append("- Saved for backward (one forward): ").append(Format.bytes(p.savedBytes())).append('\n');
+        sb.append("- Inference peak (eval, no grad; inputs + activations): ")
+                .append(Format.bytes(p.inference().peakBeyondWeightsBytes())).append(" at ")
+                .append(Markdown.cell(label(p.inference().scope(), p.inference().at()))).append('\n');
+        if (device != null) {
+            sb.append(String.format(Locale.ROOT, "- On %s: %s of %s (graph peak %s + CUDA context, workspaces, allocator"
+                            + " rounding, reserve): %s%n", Markdown.cell(device.name()), Format.bytes(device.peakBytes()),
+                    Format.bytes(device.budgetBytes()), Format.bytes(p.peakBytes()),
+                    device.peakBytes() <= device.budgetBytes() ? "fits" : "does **not** fit"));
+        }
+        if (p.approximate()) {
+            sb.append("- **Approximate**: some operators have no autograd rule; their inputs were assumed saved.\n");
+        }
+        sb.append("\n| Module | Saved for backward |\n|---|---:|\n");
+        p.savedByModule().entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()))
+                .limit(15)
+                .forEach(e -> sb.append("| ").append(Markdown.cell(e.getKey().isEmpty() ? "(model)" : e.getKey()))
+                        .append(" | ").append(Format.bytes(e.getValue())).append(" |\n"));
+        sb.append("\nKiB/MiB/GiB are 1024-based; docs/MEMORY.md says what each part counts.\n");
+        return sb.toString();
     }
 
     /** What the device adds to the graph's peak (null when no --gpu was given). */
@@ -220,7 +264,7 @@ public final class MemoryReport {
         p.savedByModule().entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(e -> byModule.put(e.getKey(), e.getValue()));
         ObjectNode byDtype = training.putObject("saved_by_dtype");
-        p.savedByDType().forEach(byDtype::put);
+        new java.util.TreeMap<>(p.savedByDType()).forEach(byDtype::put);
         ArrayNode series = training.putArray("timeline");
         for (MemoryPlan.TimePoint tp : p.timeline()) {
             ObjectNode o = series.addObject();

@@ -7,30 +7,166 @@ import dev.modelmeter.graph.TensorType;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** The summary as a terminal table: one row per module (or node), then the totals. */
+/**
+ * The summary as a terminal table: one row per module (or node), then the totals. Like torchinfo it can
+ * show the rows as a nested tree of modules ({@link Options#tree()}), choose its columns
+ * ({@code col_names}) and keep every line within a width, cutting text cells with {@code …}.
+ */
 public final class SummaryTable {
 
     private SummaryTable() {
     }
 
+    /** A column the table can show after the row's name. */
+    public enum Column {
+        /** The module's class, or the operator(s) of the row. */
+        KIND("Type", false),
+        /** Shapes of the activations entering the row. */
+        INPUT_SHAPE("Input shape", false),
+        /** Shapes of the values leaving the row. */
+        OUTPUT_SHAPE("Output shape", false),
+        /** Parameters. */
+        PARAMS("Params", true),
+        /** Buffer elements. */
+        BUFFERS("Buffers", true),
+        /** Multiply-accumulates. */
+        MACS("MACs", true),
+        /** 2 × MACs. */
+        FLOPS("FLOPs", true),
+        /** Bytes of the row's outputs. */
+        OUTPUT_BYTES("Output bytes", true),
+        /** Graph nodes folded into the row. */
+        NODES("Nodes", true);
+
+        private final String header;
+        private final boolean number;
+
+        Column(String header, boolean number) {
+            this.header = header;
+            this.number = number;
+        }
+
+        /**
+         * The column a name chooses: ours ({@code output_shape}) or torchinfo's {@code col_names}
+         * ({@code input_size}, {@code output_size}, {@code num_params}, {@code mult_adds}).
+         *
+         * @param name the name
+         * @return the column
+         * @throws IllegalArgumentException naming the known columns
+         */
+        public static Column parse(String name) {
+            String n = name.strip().toLowerCase(java.util.Locale.ROOT).replace('-', '_');
+            return switch (n) {
+                case "type", "kind", "op", "class" -> KIND;
+                case "input_shape", "input_size" -> INPUT_SHAPE;
+                case "output_shape", "output_size" -> OUTPUT_SHAPE;
+                case "params", "num_params" -> PARAMS;
+                case "buffers" -> BUFFERS;
+                case "macs", "mult_adds" -> MACS;
+                case "flops" -> FLOPS;
+                case "output_bytes" -> OUTPUT_BYTES;
+                case "nodes" -> NODES;
+                default -> throw new IllegalArgumentException("unknown column '" + name + "' (known: type, input_shape,"
+                        + " output_shape, params, buffers, macs, flops, output_bytes, nodes; torchinfo's input_size,"
+                        + " output_size, num_params, mult_adds)");
+            };
+        }
+    }
+
     /**
-     * The summary as a terminal table.
+     * How to lay the table out.
+     *
+     * @param columns the columns after the row's name
+     * @param width   the longest line allowed, 0 for no limit
+     * @param tree    rows nested under their modules (torchinfo's tree) instead of one flat list
+     * @param depth   with {@code tree}: the deepest level shown (modules deeper are summed into their parent)
+     */
+    public record Options(List<Column> columns, int width, boolean tree, int depth) {
+        /** The default columns: type, output shape, params, MACs. */
+        public static final List<Column> DEFAULT_COLUMNS = List.of(Column.KIND, Column.OUTPUT_SHAPE, Column.PARAMS,
+                Column.MACS);
+        /** Flat rows, the default columns, no width limit. */
+        public static final Options DEFAULT = new Options(DEFAULT_COLUMNS, 0, false, Integer.MAX_VALUE);
+
+        /**
+         * Copies the list.
+         *
+         * @param columns the columns after the row's name
+         * @param width   the longest line allowed, 0 for no limit
+         * @param tree    rows nested under their modules
+         * @param depth   with {@code tree}: the deepest level shown
+         */
+        public Options {
+            columns = List.copyOf(columns);
+        }
+    }
+
+    /**
+     * The summary as a terminal table with the default layout.
      *
      * @param s the summary
      * @return the text
      */
     public static String render(ModelSummary s) {
-        TextTable t = new TextTable(List.of("Layer", "Op", "Output shape", "Params", "MACs"),
-                false, false, false, true, true);
-        for (Layer l : s.layers()) {
-            t.add(l.name(), l.op(), shapes(l.outputShapes()), l.params() == 0 ? "-" : Format.count(l.params()),
-                    Format.cost(l.macs(), l.costKnown(), l.approximate()));
+        return render(s, Options.DEFAULT);
+    }
+
+    /**
+     * The summary as a terminal table laid out as asked.
+     *
+     * @param s the summary
+     * @param o the layout
+     * @return the text
+     */
+    public static String render(ModelSummary s, Options o) {
+        List<String> headers = new java.util.ArrayList<>();
+        headers.add("Layer");
+        boolean[] right = new boolean[o.columns().size() + 1];
+        for (int i = 0; i < o.columns().size(); i++) {
+            headers.add(o.columns().get(i).header);
+            right[i + 1] = o.columns().get(i).number;
+        }
+        TextTable t = new TextTable(headers, right).maxWidth(o.width());
+        if (o.tree()) {
+            for (ModuleTree.Row r : ModuleTree.of(s.layers(), dev.modelmeter.analysis.ModuleClasses.of(s.nodes()))) {
+                if (r.depth() <= o.depth()) {
+                    t.add(row("  ".repeat(r.depth() - 1) + r.label(), r.kind(), r.layer(), o.columns()));
+                }
+            }
+        } else {
+            for (Layer l : s.layers()) {
+                t.add(row(l.name(), TableCells.kind(l), l, o.columns()));
+            }
         }
         StringBuilder sb = new StringBuilder();
         sb.append(s.model().source()).append('\n');
         sb.append(t.render());
-        sb.append(totals(s));
+        if (o.width() > 0) { // the totals' notes are cut too: no line past the width
+            totals(s).lines().forEach(l -> sb.append(l.length() <= o.width() ? l : l.substring(0, o.width() - 1) + "…")
+                    .append('\n'));
+        } else {
+            sb.append(totals(s));
+        }
         return sb.toString();
+    }
+
+    private static List<String> row(String name, String kind, Layer l, List<Column> columns) {
+        List<String> cells = new java.util.ArrayList<>();
+        cells.add(name);
+        for (Column c : columns) {
+            cells.add(switch (c) {
+                case KIND -> kind;
+                case INPUT_SHAPE -> shapes(l.inputShapes());
+                case OUTPUT_SHAPE -> shapes(l.outputShapes());
+                case PARAMS -> l.params() == 0 ? "-" : Format.count(l.params());
+                case BUFFERS -> l.buffers() == 0 ? "-" : Format.count(l.buffers());
+                case MACS -> Format.cost(l.macs(), l.costKnown(), l.approximate());
+                case FLOPS -> Format.cost(l.flops(), l.costKnown(), l.approximate());
+                case OUTPUT_BYTES -> Format.bytes(l.outputBytes());
+                case NODES -> Integer.toString(l.nodeCount());
+            });
+        }
+        return cells;
     }
 
     static String shapes(List<TensorType> shapes) {

@@ -131,7 +131,7 @@ final class PlanGraph {
             String key = w.inSubgraph() ? "subgraph#" + sub++ + "::" + w.name() : w.name();
             weights.put(key, w.tensor());
             roles.put(key, w.role());
-            if (w.role() == InitializerRole.PARAMETER && (frozen == null || !frozen.matcher(w.name()).matches())) {
+            if (w.role() == InitializerRole.PARAMETER && (frozen == null || !dev.modelmeter.analysis.ModulePaths.matches(frozen, w.name()))) {
                 trainable.add(key);
             }
         }
