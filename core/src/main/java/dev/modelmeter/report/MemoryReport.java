@@ -165,6 +165,26 @@ public final class MemoryReport {
         StringBuilder sb = new StringBuilder();
         var s = p.setup();
         sb.append("### ").append(Markdown.cell(source)).append("\n\n");
+        sb.append("Stored parameters: ").append(Markdown.cell(p.stored().label())).append(".\n\n");
+        if (!p.trainingMeaningful()) {
+            sb.append("**Training: not meaningful as stored**: ").append(Markdown.cell(p.stored().notTrainable()))
+                    .append(". Inference figures only.\n\n");
+            sb.append(String.format(Locale.ROOT, "Inference: batch %d, %s, %s kernels.%n%n", s.batch(),
+                    s.precision().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                    s.backend().name().toLowerCase(Locale.ROOT)));
+            sb.append("| Inference | Bytes |\n|---|---:|\n");
+            sb.append("| Weights (parameters) | ").append(Format.bytes(p.statics().params())).append(" |\n");
+            sb.append("| Buffers | ").append(Format.bytes(p.statics().buffers())).append(" |\n");
+            sb.append("| Inference peak (eval, no grad; inputs + activations) | ")
+                    .append(Format.bytes(p.inference().peakBeyondWeightsBytes())).append(" |\n");
+            if (device != null) {
+                sb.append("| On ").append(Markdown.cell(device.name())).append(" (of ")
+                        .append(Format.bytes(device.budgetBytes())).append(device.peakBytes() <= device.budgetBytes()
+                                ? ", fits" : ", does **not** fit").append(") | ")
+                        .append(Format.bytes(device.peakBytes())).append(" |\n");
+            }
+            return sb.toString();
+        }
         sb.append(String.format(Locale.ROOT, "Training step: batch %d, %s, %s, %s kernels, %s attention.%n%n", s.batch(),
                 s.precision().name().toLowerCase(Locale.ROOT).replace('_', '-'),
                 s.optimizer().name().toLowerCase(Locale.ROOT).replace('_', '-'),
@@ -196,7 +216,11 @@ public final class MemoryReport {
                     device.peakBytes() <= device.budgetBytes() ? "fits" : "does **not** fit"));
         }
         if (p.approximate()) {
-            sb.append("- **Approximate**: some operators have no autograd rule; their inputs were assumed saved.\n");
+            sb.append("- **Approximate**: operators without an autograd rule were assumed to save every input, and"
+                    + " If/Loop/Scan bodies' temporaries are not simulated (see the warnings).\n");
+        }
+        if (p.partial()) {
+            sb.append("- **Partial**: some sizes are unknown and were counted as 0 bytes; the figures are lower bounds.\n");
         }
         sb.append("\n| Module | Saved for backward |\n|---|---:|\n");
         p.savedByModule().entrySet().stream()
