@@ -54,23 +54,71 @@ public final class Main {
             boolean debug = parseResult.hasMatchedOption("--debug")
                     || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug"));
             if (ex instanceof UsageException) {
-                err.println("modelmeter: " + ex.getMessage());
+                err.println("modelmeter: " + oneLine(ex.getMessage()));
                 return USAGE_ERROR;
             }
-            if (ex instanceof ModelMeterException) {
-                err.println("modelmeter: " + ex.getMessage());
-            } else {
-                err.println("modelmeter: internal error: " + ex + " (please report it; --debug shows the trace)");
-            }
+            err.println("modelmeter: " + naming(source(parseResult), problem(ex)));
             if (debug) {
                 ex.printStackTrace(err);
             }
             err.flush();
             return MODEL_ERROR;
         });
-        int code = cl.execute(args);
+        int code;
+        try {
+            code = cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            // the graph's IR did not fit the heap; by now the unwinding has freed it, so a line can be printed
+            err.println("modelmeter: " + naming(source(cl.getParseResult()), "out of memory: the model's graph needs a"
+                    + " larger Java heap (try JAVA_OPTS=-Xmx4g, or more)"));
+            code = MODEL_ERROR;
+        } catch (StackOverflowError e) {
+            err.println("modelmeter: " + naming(source(cl.getParseResult()), "the graph is nested too deep for the"
+                    + " Java stack (try JAVA_OPTS=-Xss64m)"));
+            code = MODEL_ERROR;
+        }
         out.flush();
         err.flush();
         return code;
+    }
+
+    /** The one-line problem an exception stands for: the documented error's message, else what it was. */
+    static String problem(Exception ex) {
+        if (ex instanceof ModelMeterException) {
+            return oneLine(ex.getMessage());
+        }
+        if (ex instanceof ArithmeticException && String.valueOf(ex.getMessage()).contains("overflow")) {
+            // a product or sum no checked path caught: still the file's sizes, still no wrapped number
+            return "a figure exceeds what can be counted (64-bit overflow)";
+        }
+        return "internal error: " + oneLine(String.valueOf(ex)) + " (please report it; --debug shows the trace)";
+    }
+
+    /** {@code FILE: problem}, unless the problem already starts with the file's name. */
+    static String naming(String source, String problem) {
+        if (source == null || problem.startsWith(source + ":")) {
+            return problem;
+        }
+        String asPath;
+        try {
+            asPath = java.nio.file.Path.of(source).toString();
+        } catch (RuntimeException e) {
+            asPath = source;
+        }
+        return problem.startsWith(asPath + ":") ? problem : source + ": " + problem;
+    }
+
+    /** The MODEL argument of the command that ran, or null before one was parsed. */
+    private static String source(CommandLine.ParseResult parsed) {
+        CommandLine.ParseResult sub = parsed == null ? null : parsed.subcommand();
+        if (sub == null || !sub.hasMatchedPositional(0)) {
+            return null;
+        }
+        Object model = sub.matchedPositionalValue(0, null);
+        return model == null ? null : model.toString();
+    }
+
+    private static String oneLine(String message) {
+        return message == null ? "(no message)" : message.replace("\r", "").replace('\n', ' ').strip();
     }
 }

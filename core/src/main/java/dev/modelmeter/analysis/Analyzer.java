@@ -1,5 +1,9 @@
 package dev.modelmeter.analysis;
 
+import dev.modelmeter.analysis.memory.MemoryPlanner;
+import dev.modelmeter.analysis.memory.TrainingSetup;
+import dev.modelmeter.graph.CountOverflowException;
+import dev.modelmeter.graph.Counts;
 import dev.modelmeter.graph.DType;
 import dev.modelmeter.graph.InitializerRole;
 import dev.modelmeter.graph.Model;
@@ -8,8 +12,6 @@ import dev.modelmeter.graph.Shape;
 import dev.modelmeter.graph.TensorData;
 import dev.modelmeter.graph.TensorType;
 import dev.modelmeter.graph.ValueInfo;
-import dev.modelmeter.analysis.memory.MemoryPlanner;
-import dev.modelmeter.analysis.memory.TrainingSetup;
 import dev.modelmeter.ops.Cost;
 import dev.modelmeter.ops.CostContext;
 import dev.modelmeter.ops.OpDef;
@@ -105,28 +107,28 @@ public final class Analyzer {
         for (var e : roles.entrySet()) {
             TensorData t = e.getKey();
             if (e.getValue() == InitializerRole.PARAMETER) {
-                params += t.numel();
-                paramBytes += t.bytes();
+                params = Counts.add(params, t.numel());
+                paramBytes = Counts.add(paramBytes, t.bytes());
                 if (frozen == null || !frozen.matcher(t.name()).matches()) {
-                    trainable += t.numel();
+                    trainable = Counts.add(trainable, t.numel());
                 }
             } else if (e.getValue() == InitializerRole.BUFFER) {
-                buffers += t.numel();
-                bufferBytes += t.bytes();
+                buffers = Counts.add(buffers, t.numel());
+                bufferBytes = Counts.add(bufferBytes, t.bytes());
             } else {
                 continue;
             }
-            weightBytes.merge(t.dtype(), t.bytes(), Long::sum);
+            weightBytes.merge(t.dtype(), t.bytes(), Counts::add);
         }
-        long macs = nodes.stream().mapToLong(NodeCost::macs).sum();
-        long other = nodes.stream().mapToLong(NodeCost::otherFlops).sum();
+        long macs = Counts.sum(nodes.stream().mapToLong(NodeCost::macs));
+        long other = Counts.sum(nodes.stream().mapToLong(NodeCost::otherFlops));
 
         Map<String, TensorType> inputs = new LinkedHashMap<>();
         long inputBytes = 0;
         for (ValueInfo in : InputBinding.realInputs(model.graph())) {
             TensorType t = shaped.tensor(in.name());
             inputs.put(in.name(), t == null ? NodeCost.UNKNOWN : t);
-            inputBytes += t == null ? 0 : t.bytes().orElse(0);
+            inputBytes = Counts.add(inputBytes, t == null ? 0 : t.bytes().orElse(0));
         }
         Map<String, TensorType> outputs = new LinkedHashMap<>();
         Set<String> outputNames = new HashSet<>();
@@ -139,8 +141,8 @@ public final class Analyzer {
         model.graph().initializers().forEach(t -> notActivations.add(t.name()));
         List<Layer> layers = depth == 0 ? LayerFolding.flat(nodes)
                 : LayerFolding.byModule(nodes, outputNames, notActivations, depth);
-        long layerOutputBytes = LayerFolding.byModule(nodes, outputNames, notActivations, LayerFolding.LEAVES).stream()
-                .mapToLong(Layer::outputBytes).sum();
+        long layerOutputBytes = Counts.sum(LayerFolding.byModule(nodes, outputNames, notActivations, LayerFolding.LEAVES)
+                .stream().mapToLong(Layer::outputBytes));
         if (shaped.isPartial()) {
             warnings.add("no rule for " + shaped.unknownOps() + ": figures that depend on these nodes are missing (result is partial)");
         }
@@ -174,10 +176,10 @@ public final class Analyzer {
             }
             InitializerRole r = roles.get(in);
             if (r == InitializerRole.PARAMETER) {
-                params += t.numel();
+                params = Counts.add(params, t.numel());
                 paramNames.add(in);
             } else if (r == InitializerRole.BUFFER) {
-                buffers += t.numel();
+                buffers = Counts.add(buffers, t.numel());
             }
         }
         OpDef def = registry.find(node);
@@ -196,6 +198,10 @@ public final class Analyzer {
         if (costKnown) {
             try {
                 cost = def.cost().cost(costContext);
+            } catch (CountOverflowException | ArithmeticException e) {
+                // a count a long cannot hold is the file's doing, not a rule's failure: an error, not partial
+                throw new CountOverflowException(node.opType() + " '" + node.name()
+                        + "': its MACs or FLOPs exceed what can be counted");
             } catch (RuntimeException e) {
                 costKnown = false;
                 warnings.add(node.opType() + " '" + node.name() + "': cost rule failed (" + e.getMessage() + ")");
@@ -204,7 +210,7 @@ public final class Analyzer {
         long outputBytes = 0;
         if (!allOutputsKnownValues && (def == null || !def.view())) {
             for (TensorType t : outs) {
-                outputBytes += t == null ? 0 : t.bytes().orElse(0);
+                outputBytes = Counts.add(outputBytes, t == null ? 0 : t.bytes().orElse(0));
             }
         }
         List<String> explanation = new ArrayList<>();

@@ -655,7 +655,8 @@ final class PlanGraph {
      * PyTorch still ran the BatchNorm: its output existed next to the conv's.
      */
     boolean foldedBatchNorm(Node n) {
-        if (!(n.opType().equals("Conv") || n.opType().equals("ConvTranspose")) || n.inputs().size() < 3) {
+        if (!(n.opType().equals("Conv") || n.opType().equals("ConvTranspose")) || n.inputs().size() < 3
+                || n.outputs().isEmpty()) { // an output nobody names: nothing to fold after
             return false;
         }
         String w = n.input(1);

@@ -1,0 +1,143 @@
+package dev.modelmeter.cli;
+
+import dev.modelmeter.testing.OnnxBytes;
+import dev.modelmeter.testing.OnnxBytes.Attr;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static dev.modelmeter.testing.OnnxBytes.FLOAT;
+import static dev.modelmeter.testing.OnnxBytes.INT64;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The defects of the hostile-input audit (issue 10), each with a crafted file: exit status 1 and one
+ * line on stderr, {@code modelmeter: FILE: problem}, never a stack trace or an internal error.
+ */
+class HostileInputTest {
+
+    @TempDir
+    Path dir;
+
+    private static final long TWO_40 = 1L << 40;
+    private static final long TWO_62 = 1L << 62;
+
+    /** Exit 1, nothing on stdout, one line on stderr of the form "modelmeter: FILE: ...problem...". */
+    static void assertOneLine(CliRun run, Path file, String problem) {
+        assertThat(run.exit()).as(run.err()).isEqualTo(Main.MODEL_ERROR);
+        assertThat(run.out()).as(run.out()).isEmpty();
+        List<String> lines = run.err().strip().lines().toList();
+        assertThat(lines).as(run.err()).hasSize(1);
+        assertThat(lines.get(0)).startsWith("modelmeter: " + file + ": ").contains(problem)
+                .doesNotContain("internal error").doesNotContain("Exception");
+    }
+
+    private Path write(String name, OnnxBytes model) {
+        return model.write(dir.resolve(name));
+    }
+
+    @Test
+    void inputOfTwoToThe80ElementsIsCountOverflow() {
+        // 2^40 * 2^40 = 2^80 elements: more than a long holds (2^63 - 1)
+        Path f = write("huge-input.onnx", new OnnxBytes().input("x", FLOAT, TWO_40, TWO_40)
+                .node("Relu", List.of("x"), List.of("y")).output("y"));
+        for (String command : new String[] {"summary", "memory"}) {
+            assertOneLine(CliRun.of(command, f.toString()), f, "exceed what can be counted");
+        }
+    }
+
+    @Test
+    void loopOfTwoToThe62TripsIsCountOverflow() {
+        // each of the 2^62 iterations emits a [2] scan output: 2^63 elements, one more than a long holds
+        OnnxBytes body = new OnnxBytes().input("i", INT64).input("c", 9)
+                .node("Identity", List.of("c"), List.of("c_out")).node("Identity", List.of("x"), List.of("s"))
+                .output("c_out", 9).output("s", FLOAT, 2);
+        Path f = write("loop.onnx", new OnnxBytes().input("x", FLOAT, 2).int64s("trips", new long[0], TWO_62)
+                .node("Loop", List.of("trips", ""), List.of("y"), Attr.ofGraph("body", body)).output("y"));
+        assertOneLine(CliRun.of("summary", f.toString()), f, "exceed what can be counted");
+        assertOneLine(CliRun.of("memory", f.toString()), f, "exceed what can be counted");
+    }
+
+    @Test
+    void resizeToTwoToThe62IsCountOverflow() {
+        // sizes [1, 1, 2^62, 2^62]: 2^124 elements
+        Path f = write("resize.onnx", new OnnxBytes().input("x", FLOAT, 1, 1, 2, 2)
+                .int64s("sizes", new long[] {4}, 1, 1, TWO_62, TWO_62)
+                .node("Resize", List.of("x", "", "", "sizes"), List.of("y")).output("y"));
+        assertOneLine(CliRun.of("summary", f.toString()), f, "exceed what can be counted");
+        assertOneLine(CliRun.of("memory", f.toString()), f, "exceed what can be counted");
+    }
+
+    @Test
+    void expandToTwoToThe80IsCountOverflow() {
+        Path f = write("expand.onnx", new OnnxBytes().input("x", FLOAT, 1)
+                .int64s("shape", new long[] {2}, TWO_40, TWO_40)
+                .node("Expand", List.of("x", "shape"), List.of("y")).output("y"));
+        assertOneLine(CliRun.of("summary", f.toString()), f, "exceed what can be counted");
+        assertOneLine(CliRun.of("memory", f.toString()), f, "exceed what can be counted");
+    }
+
+    @Test
+    void convWithoutOutputsAndExporterNamedWeightIsNoCrash() {
+        // a Conv whose result nobody names, its weight named the way torch.onnx names anonymous weights
+        Path f = write("conv.onnx", new OnnxBytes().input("x", FLOAT, 1, 3, 8, 8)
+                .floats("onnx::Conv_1", new long[] {4, 3, 3, 3}, new float[4 * 3 * 3 * 3])
+                .floats("onnx::Conv_2", new long[] {4}, 0f, 0f, 0f, 0f)
+                .node("Conv", List.of("x", "onnx::Conv_1", "onnx::Conv_2"), List.of())
+                .node("Relu", List.of("x"), List.of("y")).output("y"));
+        for (String command : new String[] {"summary", "memory"}) {
+            CliRun run = CliRun.of(command, f.toString());
+            if (run.exit() != Main.OK) {
+                assertOneLine(run, f, "");
+            }
+        }
+        CliRun fit = CliRun.of("fit", f.toString(), "--gpu", "t4");
+        if (fit.exit() != Main.OK) {
+            assertOneLine(fit, f, "");
+        }
+    }
+
+    @Test
+    void batchBeyondThirtyTwoBitsIsNotCut() {
+        // 4,294,967,301 = 2^32 + 5: cut to an int it would plan "batch 5"
+        Path f = write("relu.onnx", new OnnxBytes().input("x", FLOAT, 1, 3)
+                .node("Relu", List.of("x"), List.of("y")).output("y"));
+        CliRun run = CliRun.of("memory", f.toString(), "--input", "4294967301x3");
+        assertThat(run.out()).doesNotContain("batch 5");
+        assertOneLine(run, f, "batch 4294967301");
+    }
+
+    @Test
+    void cycleNamesTheFile() {
+        Path f = write("cycle.onnx", new OnnxBytes().input("x", FLOAT, 2)
+                .node("Add", List.of("x", "b"), List.of("a")).node("Relu", List.of("a"), List.of("b")).output("b"));
+        assertOneLine(CliRun.of("summary", f.toString()), f, "cycle");
+        assertOneLine(CliRun.of("memory", f.toString()), f, "cycle");
+    }
+
+    @Test
+    void shapeRejectionNamesTheFile() {
+        // [2] + [3] cannot broadcast
+        Path f = write("broadcast.onnx", new OnnxBytes().input("x", FLOAT, 2).input("z", FLOAT, 3)
+                .node("Add", List.of("x", "z"), List.of("y")).output("y"));
+        assertOneLine(CliRun.of("summary", f.toString()), f, "Add");
+    }
+
+    @Test
+    void nanResizeScaleIsAnError() {
+        Path f = write("nan-scale.onnx", new OnnxBytes().input("x", FLOAT, 1, 1, 4, 4)
+                .floats("scales", new long[] {4}, 1f, 1f, Float.NaN, 2f)
+                .node("Resize", List.of("x", "", "scales"), List.of("y")).output("y"));
+        assertOneLine(CliRun.of("summary", f.toString()), f, "NaN");
+    }
+
+    @Test
+    void infiniteResizeScaleIsAnError() {
+        Path f = write("inf-scale.onnx", new OnnxBytes().input("x", FLOAT, 1, 1, 4, 4)
+                .floats("scales", new long[] {4}, 1f, 1f, Float.POSITIVE_INFINITY, 2f)
+                .node("Resize", List.of("x", "", "scales"), List.of("y")).output("y"));
+        assertOneLine(CliRun.of("summary", f.toString()), f, "Infinity");
+    }
+}
