@@ -80,6 +80,22 @@ class HostileInputTest {
     }
 
     @Test
+    void tileAndPadOverflowIsCountOverflowNotNegativeDimension() {
+        // Tile [2^40] by 2^40: a size of 2^80; plain arithmetic wrapped it to 0 or a negative number
+        Path tile = write("tile.onnx", new OnnxBytes().input("x", FLOAT, TWO_40)
+                .int64s("repeats", new long[] {1}, TWO_40)
+                .node("Tile", List.of("x", "repeats"), List.of("y")).output("y"));
+        assertOneLine(CliRun.of("summary", tile.toString()), tile, "exceed what can be counted");
+        // Pad [1] by 2^62 on each side: 1 + 2^63 passes Long.MAX_VALUE
+        Path pad = write("pad.onnx", new OnnxBytes().input("x", FLOAT, 1)
+                .int64s("pads", new long[] {2}, TWO_62, TWO_62)
+                .node("Pad", List.of("x", "pads"), List.of("y")).output("y"));
+        CliRun run = CliRun.of("summary", pad.toString());
+        assertOneLine(run, pad, "exceed");
+        assertThat(run.err()).doesNotContain("negative");
+    }
+
+    @Test
     void convWithoutOutputsAndExporterNamedWeightIsNoCrash() {
         // a Conv whose result nobody names, its weight named the way torch.onnx names anonymous weights
         Path f = write("conv.onnx", new OnnxBytes().input("x", FLOAT, 1, 3, 8, 8)

@@ -43,6 +43,17 @@ class ClaimsCheckTest {
     }
 
     @Test
+    void theDataFileIsNeverOpened() throws Exception {
+        // a FIFO as the data file: opening it for reading would block until a writer came, which none does
+        Path fifo = tmp.resolve("w.bin");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo unavailable");
+        Path model = external("fifo.onnx", 0, 64);
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
+                () -> assertThat(OnnxReader.read(model).graph().initializers()).hasSize(1));
+    }
+
+    @Test
     void negativeOffsetOrLength() {
         assertRejected(external("neg-offset.onnx", -8, 64), "offset -8 is negative");
         assertRejected(external("neg-length.onnx", 0, -64), "length -64 is negative");
