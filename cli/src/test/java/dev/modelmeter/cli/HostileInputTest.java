@@ -85,7 +85,7 @@ class HostileInputTest {
         Path tile = write("tile.onnx", new OnnxBytes().input("x", FLOAT, TWO_40)
                 .int64s("repeats", new long[] {1}, TWO_40)
                 .node("Tile", List.of("x", "repeats"), List.of("y")).output("y"));
-        assertOneLine(CliRun.of("summary", tile.toString()), tile, "exceed what can be counted");
+        assertOneLine(CliRun.of("summary", tile.toString()), tile, "the product 1099511627776 × 1099511627776 exceeds what can be counted");
         // Pad [1] by 2^62 on each side: 1 + 2^63 passes Long.MAX_VALUE
         Path pad = write("pad.onnx", new OnnxBytes().input("x", FLOAT, 1)
                 .int64s("pads", new long[] {2}, TWO_62, TWO_62)
@@ -93,6 +93,25 @@ class HostileInputTest {
         CliRun run = CliRun.of("summary", pad.toString());
         assertOneLine(run, pad, "exceed");
         assertThat(run.err()).doesNotContain("negative");
+    }
+
+    @Test
+    void macsBeyondSixtyFourBitsAreCountOverflow() {
+        // [2^21, 2^21] @ [2^21, 2^21]: each tensor 2^42 elements (countable), 2^21 * 2^21 * 2^21 = 2^63 MACs (not)
+        long n = 1L << 21;
+        Path f = write("matmul.onnx", new OnnxBytes().input("a", FLOAT, n, n).input("b", FLOAT, n, n)
+                .node("MatMul", List.of("a", "b"), List.of("y")).output("y"));
+        assertOneLine(CliRun.of("summary", f.toString()), f, "MatMul 'MatMul_0': MACs or FLOPs exceed what can be counted");
+    }
+
+    @Test
+    void memorySumsBeyondSixtyFourBitsAreCountOverflow() {
+        // two inputs of 2^60 float32 = 2^62 bytes each: each countable, together 2^63 bytes, one past Long.MAX_VALUE
+        Path f = write("sum.onnx", new OnnxBytes().input("a", FLOAT, 1, 1L << 60).input("b", FLOAT, 1, 1L << 60)
+                .node("Add", List.of("a", "b"), List.of("y")).output("y"));
+        for (String command : new String[] {"summary", "memory"}) {
+            assertOneLine(CliRun.of(command, f.toString()), f, "exceeds what can be counted");
+        }
     }
 
     @Test

@@ -198,10 +198,16 @@ public final class Analyzer {
         if (costKnown) {
             try {
                 cost = def.cost().cost(costContext);
-            } catch (CountOverflowException | ArithmeticException e) {
+            } catch (CountOverflowException e) {
                 // a count a long cannot hold is the file's doing, not a rule's failure: an error, not partial
-                throw new CountOverflowException(node.opType() + " '" + node.name()
-                        + "': its MACs or FLOPs exceed what can be counted");
+                throw e.at(node.opType() + " '" + node.name() + "': MACs or FLOPs");
+            } catch (ArithmeticException e) {
+                if (String.valueOf(e.getMessage()).contains("overflow")) { // Math.multiplyExact in a rule
+                    throw new CountOverflowException(node.opType() + " '" + node.name()
+                            + "': MACs or FLOPs exceed what can be counted");
+                }
+                costKnown = false;
+                warnings.add(node.opType() + " '" + node.name() + "': cost rule failed (" + e.getMessage() + ")");
             } catch (RuntimeException e) {
                 costKnown = false;
                 warnings.add(node.opType() + " '" + node.name() + "': cost rule failed (" + e.getMessage() + ")");

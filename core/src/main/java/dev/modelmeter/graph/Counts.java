@@ -27,7 +27,7 @@ public final class Counts {
         if ((hi == 0 && lo >= 0) || (hi == -1 && lo < 0)) {
             return lo;
         }
-        throw new CountOverflowException(a + " × " + b + " exceed what can be counted");
+        throw new CountOverflowException("the product " + a + " × " + b + " exceeds what can be counted");
     }
 
     /**
@@ -41,7 +41,7 @@ public final class Counts {
     public static long add(long a, long b) {
         long r = a + b;
         if (((a ^ r) & (b ^ r)) < 0) {
-            throw new CountOverflowException(a + " + " + b + " exceed what can be counted");
+            throw new CountOverflowException("the sum " + a + " + " + b + " exceeds what can be counted");
         }
         return r;
     }
