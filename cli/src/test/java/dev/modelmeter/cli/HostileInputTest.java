@@ -49,6 +49,15 @@ class HostileInputTest {
     }
 
     @Test
+    void elementsThatFitButBytesThatDoNotAreCountOverflow() {
+        // 2^61 float32 elements: the count fits in a long, its 4 * 2^61 = 2^63 bytes do not
+        Path f = write("bytes.onnx", new OnnxBytes().input("x", FLOAT, 1L << 61)
+                .node("Relu", List.of("x"), List.of("y")).output("y"));
+        assertOneLine(CliRun.of("summary", f.toString()), f,
+                "tensor 'x': 2305843009213693952 elements of float32 take more bytes than can be counted");
+    }
+
+    @Test
     void loopOfTwoToThe62TripsIsCountOverflow() {
         // each of the 2^62 iterations emits a [2] scan output: 2^63 elements, one more than a long holds
         OnnxBytes body = new OnnxBytes().input("i", INT64).input("c", 9)

@@ -1,7 +1,5 @@
 package dev.modelmeter.analysis;
 
-import dev.modelmeter.analysis.memory.MemoryPlanner;
-import dev.modelmeter.analysis.memory.TrainingSetup;
 import dev.modelmeter.graph.CountOverflowException;
 import dev.modelmeter.graph.Counts;
 import dev.modelmeter.graph.DType;
@@ -12,6 +10,8 @@ import dev.modelmeter.graph.Shape;
 import dev.modelmeter.graph.TensorData;
 import dev.modelmeter.graph.TensorType;
 import dev.modelmeter.graph.ValueInfo;
+import dev.modelmeter.analysis.memory.MemoryPlanner;
+import dev.modelmeter.analysis.memory.TrainingSetup;
 import dev.modelmeter.ops.Cost;
 import dev.modelmeter.ops.CostContext;
 import dev.modelmeter.ops.OpDef;

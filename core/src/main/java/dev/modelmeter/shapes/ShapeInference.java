@@ -90,7 +90,6 @@ public final class ShapeInference {
         return new ShapedGraph(graph, opsets, order, scope.types, scope.values, engine.unknownOps, engine.warnings);
     }
 
-    /** Values visible in a graph: its own, then its enclosing graphs' (sub-graphs see outer values). */
     /**
      * Every tensor's element count and bytes must fit a {@code long}: then a count derived from one
      * tensor is either exact or a checked overflow, never a wrapped number.
@@ -109,6 +108,7 @@ public final class ShapeInference {
         }
     }
 
+    /** Values visible in a graph: its own, then its enclosing graphs' (sub-graphs see outer values). */
     private static final class Scope {
         final Scope parent;
         final Map<String, ValueType> types = new LinkedHashMap<>();
