@@ -114,6 +114,17 @@ class HostileInputTest {
     }
 
     @Test
+    void attentionScoresBeyondSixtyFourBitsAreNotWrappedToZero() {
+        // q, k, v [1, 1, 2^32, 1]: 2^32 elements each, but s_q × s_kv = 2^64 scores, which wrapped to 0 MACs
+        long s = 1L << 32;
+        Path f = write("attention.onnx", new OnnxBytes().opset(23).input("q", FLOAT, 1, 1, s, 1)
+                .input("k", FLOAT, 1, 1, s, 1).input("v", FLOAT, 1, 1, s, 1)
+                .node("Attention", List.of("q", "k", "v"), List.of("y")).output("y"));
+        assertOneLine(CliRun.of("summary", f.toString()), f,
+                "Attention 'Attention_0': MACs or FLOPs: the product 1 × 1 × 4294967296 × 4294967296 exceeds what can be counted");
+    }
+
+    @Test
     void memorySumsBeyondSixtyFourBitsAreCountOverflow() {
         // two inputs of 2^60 float32 = 2^62 bytes each: each countable, together 2^63 bytes, one past Long.MAX_VALUE
         Path f = write("sum.onnx", new OnnxBytes().input("a", FLOAT, 1, 1L << 60).input("b", FLOAT, 1, 1L << 60)

@@ -31,6 +31,29 @@ public final class Counts {
     }
 
     /**
+     * The product of several counts (a MAC or FLOP count from several dims).
+     *
+     * @param factors the counts, each not negative
+     * @return their product
+     * @throws CountOverflowException naming the factors when the product exceeds {@link Long#MAX_VALUE}
+     */
+    public static long product(long... factors) {
+        try {
+            long p = 1;
+            for (long f : factors) {
+                p = mul(p, f);
+            }
+            return p;
+        } catch (CountOverflowException e) {
+            StringBuilder b = new StringBuilder();
+            for (long f : factors) {
+                b.append(b.length() == 0 ? "" : " × ").append(f);
+            }
+            throw new CountOverflowException("the product " + b + " exceeds what can be counted");
+        }
+    }
+
+    /**
      * {@code a + b}.
      *
      * @param a a count

@@ -31,6 +31,14 @@ class CountsTest {
     }
 
     @Test
+    void productsOfSeveralFactorsNameThem() {
+        assertThat(Counts.product(2, 3, 4)).isEqualTo(24);
+        // 2^21 * 2^21 * 2^21 = 2^63: a MatMul's MACs one past the limit
+        assertThatThrownBy(() -> Counts.product(1L << 21, 1L << 21, 1L << 21))
+                .hasMessage("the product 2097152 × 2097152 × 2097152 exceeds what can be counted");
+    }
+
+    @Test
     void sumsBeyondTheLimitThrow() {
         assertThat(Counts.add(Long.MAX_VALUE - 1, 1)).isEqualTo(Long.MAX_VALUE);
         assertThatThrownBy(() -> Counts.add(Long.MAX_VALUE, 1)).isInstanceOf(CountOverflowException.class);
