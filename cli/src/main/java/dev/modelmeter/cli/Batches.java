@@ -1,5 +1,6 @@
 package dev.modelmeter.cli;
 
+import dev.modelmeter.ModelMeterException;
 import dev.modelmeter.analysis.AnalysisOptions;
 import dev.modelmeter.graph.Dim;
 import dev.modelmeter.graph.TensorType;
@@ -19,7 +20,13 @@ final class Batches {
         for (ValueInfo in : shaped.graph().inputs()) {
             TensorType t = shaped.tensor(in.name());
             if (t != null && t.shape() != null && t.shape().rank() > 0 && t.shape().dim(0) instanceof Dim.Known k) {
-                return (int) Math.max(1, k.value());
+                long batch = Math.max(1, k.value());
+                if (batch > Integer.MAX_VALUE) {
+                    // a step of more samples than an int counts cannot be planned; cutting it would plan another
+                    throw new ModelMeterException("input '" + in.name() + "': batch " + batch
+                            + " is more than the " + Integer.MAX_VALUE + " samples a step can be planned for");
+                }
+                return (int) batch;
             }
         }
         return 1;

@@ -35,6 +35,10 @@ final class Devices {
             case "mb" -> 1e6;
             default -> throw new UsageException("unknown unit in '" + text + "'");
         };
-        return (long) (v * factor);
+        double bytes = v * factor;
+        if (bytes >= 0x1p63) {
+            throw new UsageException("size '" + text + "' is more bytes than can be counted");
+        }
+        return (long) bytes;
     }
 }

@@ -1,6 +1,7 @@
 package dev.modelmeter.cli;
 
 import dev.modelmeter.analysis.memory.Device;
+import dev.modelmeter.report.Format;
 import picocli.CommandLine.Option;
 
 /** The device options of {@code memory} and {@code fit}. */
@@ -18,10 +19,18 @@ final class GpuOptions {
         if (gpu == null && reserve != null) {
             throw new UsageException("--reserve needs --gpu (the memory is kept free on that GPU)");
         }
+        Device d;
         try {
-            return gpu == null ? null : Devices.parse(gpu, reserve);
+            d = gpu == null ? null : Devices.parse(gpu, reserve);
         } catch (dev.modelmeter.ModelMeterException e) {
             throw new UsageException(e.getMessage()); // an unknown GPU name is a usage error
         }
+        if (d != null && d.budgetBytes() <= 0) {
+            // no batch can fit a budget of nothing: say why instead of printing a negative budget
+            throw new UsageException("--gpu " + gpu + (reserve == null ? "" : " --reserve " + reserve) + " leaves no memory for tensors: "
+                    + Format.bytes(d.memoryBytes()) + " less the CUDA context (" + Format.bytes(d.contextBytes())
+                    + "), workspaces (" + Format.bytes(d.workspaceBytes()) + ") and reserve (" + Format.bytes(d.reserveBytes()) + ")");
+        }
+        return d;
     }
 }

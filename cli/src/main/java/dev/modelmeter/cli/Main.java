@@ -55,36 +55,92 @@ public final class Main {
      * @return {@link #OK}, {@link #MODEL_ERROR} or {@link #USAGE_ERROR}
      */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new Main());
-        cl.setOut(out);
-        cl.setErr(err);
-        cl.setParameterExceptionHandler((ex, a) -> {
-            err.println("modelmeter: " + ex.getMessage());
-            err.println("Try 'modelmeter " + (ex.getCommandLine().getCommandName().equals("modelmeter") ? "" :
-                    ex.getCommandLine().getCommandName() + " ") + "--help'.");
-            return USAGE_ERROR;
-        });
-        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            boolean debug = parseResult.hasMatchedOption("--debug")
-                    || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug"));
-            if (ex instanceof UsageException) {
+        CommandLine cl = null;
+        int code;
+        try {
+            cl = new CommandLine(new Main());
+            cl.setOut(out);
+            cl.setErr(err);
+            cl.setParameterExceptionHandler((ex, a) -> {
                 err.println("modelmeter: " + ex.getMessage());
+                err.println("Try 'modelmeter " + (ex.getCommandLine().getCommandName().equals("modelmeter") ? "" :
+                        ex.getCommandLine().getCommandName() + " ") + "--help'.");
                 return USAGE_ERROR;
-            }
-            if (ex instanceof ModelMeterException) {
-                err.println("modelmeter: " + ex.getMessage());
-            } else {
-                err.println("modelmeter: internal error: " + ex + " (please report it; --debug shows the trace)");
-            }
-            if (debug) {
-                ex.printStackTrace(err);
-            }
-            err.flush();
-            return MODEL_ERROR;
-        });
-        int code = cl.execute(args);
+            });
+            cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+                boolean debug = parseResult.hasMatchedOption("--debug")
+                        || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug"));
+                if (ex instanceof UsageException) {
+                    err.println("modelmeter: " + oneLine(ex.getMessage()));
+                    return USAGE_ERROR;
+                }
+                err.println("modelmeter: " + naming(source(parseResult), problem(ex)));
+                if (debug) {
+                    ex.printStackTrace(err);
+                }
+                err.flush();
+                return MODEL_ERROR;
+            });
+            code = cl.execute(args);
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            // picocli lets errors through; by now the unwinding has freed the graph, so a line can be printed
+            err.println("modelmeter: " + naming(cl == null ? null : source(cl.getParseResult()), problem(e)));
+            code = MODEL_ERROR;
+        }
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * The one-line problem a failure stands for: the documented error's message; a count overflow no
+     * checked path caught; the JVM's limits, with the option that raises them; else an internal error.
+     *
+     * @param failure what was thrown
+     * @return the problem, one line, without the {@code modelmeter: FILE: } prefix
+     */
+    static String problem(Throwable failure) {
+        if (failure instanceof ModelMeterException) {
+            return oneLine(failure.getMessage());
+        }
+        if (failure instanceof ArithmeticException && String.valueOf(failure.getMessage()).contains("overflow")) {
+            // a product or sum no checked path caught: still the file's sizes, still no wrapped number
+            return "a figure exceeds what can be counted (64-bit overflow)";
+        }
+        if (failure instanceof OutOfMemoryError) {
+            return "out of memory: the model's graph needs a larger Java heap (try JAVA_OPTS=-Xmx4g, or more)";
+        }
+        if (failure instanceof StackOverflowError) {
+            return "the graph is nested too deep for the Java stack (try JAVA_OPTS=-Xss64m)";
+        }
+        return "internal error: " + oneLine(String.valueOf(failure)) + " (please report it; --debug shows the trace)";
+    }
+
+    /** {@code FILE: problem}, unless the problem already starts with the file's name. */
+    static String naming(String source, String problem) {
+        if (source == null || problem.startsWith(source + ":")) {
+            return problem;
+        }
+        String asPath;
+        try {
+            asPath = java.nio.file.Path.of(source).toString();
+        } catch (RuntimeException e) {
+            asPath = source;
+        }
+        return problem.startsWith(asPath + ":") ? problem : source + ": " + problem;
+    }
+
+    /** The MODEL argument of the command that ran, or null before one was parsed. */
+    private static String source(CommandLine.ParseResult parsed) {
+        CommandLine.ParseResult sub = parsed == null ? null : parsed.subcommand();
+        if (sub == null || !sub.hasMatchedPositional(0)) {
+            return null;
+        }
+        Object model = sub.matchedPositionalValue(0, null);
+        return model == null ? null : model.toString();
+    }
+
+    private static String oneLine(String message) {
+        return message == null ? "(no message)" : message.replace("\r", "").replace('\n', ' ').strip();
     }
 }

@@ -1,5 +1,7 @@
 package dev.modelmeter.analysis;
 
+import dev.modelmeter.graph.CountOverflowException;
+import dev.modelmeter.graph.Counts;
 import dev.modelmeter.graph.DType;
 import dev.modelmeter.graph.InitializerRole;
 import dev.modelmeter.graph.Model;
@@ -107,28 +109,28 @@ public final class Analyzer {
         for (WeightRoles.Weight w : roles.weights()) {
             TensorData t = w.tensor();
             if (w.role() == InitializerRole.PARAMETER) {
-                params += t.numel();
-                paramBytes += t.bytes();
+                params = Counts.add(params, t.numel());
+                paramBytes = Counts.add(paramBytes, t.bytes());
                 if (frozen == null || !ModulePaths.matches(frozen, w.name())) {
-                    trainable += t.numel();
+                    trainable = Counts.add(trainable, t.numel());
                 }
             } else if (w.role() == InitializerRole.BUFFER) {
-                buffers += t.numel();
-                bufferBytes += t.bytes();
+                buffers = Counts.add(buffers, t.numel());
+                bufferBytes = Counts.add(bufferBytes, t.bytes());
             } else {
                 continue;
             }
-            weightBytes.merge(t.dtype(), t.bytes(), Long::sum);
+            weightBytes.merge(t.dtype(), t.bytes(), Counts::add);
         }
-        long macs = nodes.stream().mapToLong(NodeCost::macs).sum();
-        long other = nodes.stream().mapToLong(NodeCost::otherFlops).sum();
+        long macs = Counts.sum(nodes.stream().mapToLong(NodeCost::macs));
+        long other = Counts.sum(nodes.stream().mapToLong(NodeCost::otherFlops));
 
         Map<String, TensorType> inputs = new LinkedHashMap<>();
         long inputBytes = 0;
         for (ValueInfo in : InputBinding.realInputs(model.graph())) {
             TensorType t = shaped.tensor(in.name());
             inputs.put(in.name(), t == null ? NodeCost.UNKNOWN : t);
-            inputBytes += t == null ? 0 : t.bytes().orElse(0);
+            inputBytes = Counts.add(inputBytes, t == null ? 0 : t.bytes().orElse(0));
         }
         Map<String, TensorType> outputs = new LinkedHashMap<>();
         Set<String> outputNames = new HashSet<>();
@@ -142,8 +144,8 @@ public final class Analyzer {
         notActivations.addAll(storedValues);
         List<Layer> layers = depth == 0 ? LayerFolding.flat(nodes)
                 : LayerFolding.byModule(nodes, outputNames, notActivations, depth);
-        long layerOutputBytes = LayerFolding.byModule(nodes, outputNames, notActivations, LayerFolding.LEAVES).stream()
-                .mapToLong(Layer::outputBytes).sum();
+        long layerOutputBytes = Counts.sum(LayerFolding.byModule(nodes, outputNames, notActivations, LayerFolding.LEAVES)
+                .stream().mapToLong(Layer::outputBytes));
         if (shaped.isPartial()) {
             warnings.add("no rule for " + shaped.unknownOps() + ": figures that depend on these nodes are missing (result is partial)");
         }
@@ -173,10 +175,10 @@ public final class Analyzer {
         List<String> paramNames = new ArrayList<>();
         for (WeightRoles.Weight w : owned) {
             if (w.role() == InitializerRole.PARAMETER) {
-                params += w.tensor().numel();
+                params = Counts.add(params, w.tensor().numel());
                 paramNames.add(w.name());
             } else if (w.role() == InitializerRole.BUFFER) {
-                buffers += w.tensor().numel();
+                buffers = Counts.add(buffers, w.tensor().numel());
             }
         }
         OpDef def = registry.find(node);
@@ -202,6 +204,16 @@ public final class Analyzer {
             } catch (UnknownCostException e) {
                 costKnown = false;
                 costNote = e.getMessage();
+            } catch (CountOverflowException e) {
+                // a count a long cannot hold is the file's doing, not a rule's failure: an error, not partial
+                throw e.at(node.opType() + " '" + node.name() + "': MACs or FLOPs");
+            } catch (ArithmeticException e) {
+                if (String.valueOf(e.getMessage()).contains("overflow")) { // Math.multiplyExact in a rule
+                    throw new CountOverflowException(node.opType() + " '" + node.name()
+                            + "': MACs or FLOPs exceed what can be counted");
+                }
+                costKnown = false;
+                warnings.add(node.opType() + " '" + node.name() + "': cost rule failed (" + e.getMessage() + ")");
             } catch (RuntimeException e) {
                 costKnown = false;
                 warnings.add(node.opType() + " '" + node.name() + "': cost rule failed (" + e.getMessage() + ")");
@@ -213,7 +225,7 @@ public final class Analyzer {
         long outputBytes = 0;
         if (!allOutputsKnownValues && (def == null || !def.view())) {
             for (TensorType t : outs) {
-                outputBytes += t == null ? 0 : t.bytes().orElse(0);
+                outputBytes = Counts.add(outputBytes, t == null ? 0 : t.bytes().orElse(0));
             }
         }
         List<String> explanation = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.modelmeter.analysis;
 
+import dev.modelmeter.graph.Counts;
 import dev.modelmeter.graph.TensorType;
 
 import java.util.ArrayList;
@@ -106,10 +107,10 @@ public final class LayerFolding {
         List<String> formulas = new ArrayList<>();
         NodeCost main = null;
         for (NodeCost n : group) {
-            params += n.params();
-            buffers += n.buffers();
-            macs += n.macs();
-            other += n.otherFlops();
+            params = Counts.add(params, n.params());
+            buffers = Counts.add(buffers, n.buffers());
+            macs = Counts.add(macs, n.macs());
+            other = Counts.add(other, n.otherFlops());
             formulas.addAll(n.explanation());
             if (main == null || n.macs() > main.macs() || (main.macs() == 0 && main.params() == 0 && n.params() > 0)) {
                 main = n;
@@ -126,7 +127,7 @@ public final class LayerFolding {
                 if (leaving.contains(n.node().outputs().get(i))) {
                     TensorType t = n.outputs().get(i);
                     outputs.add(t);
-                    outBytes += t.bytes().orElse(0);
+                    outBytes = Counts.add(outBytes, t.bytes().orElse(0));
                 }
             }
         }

@@ -125,7 +125,7 @@ public enum DType {
      * @return the bytes
      */
     public long bytesFor(long elements) {
-        return (elements * bits + 7) / 8;
+        return Counts.bytes(elements, bits);
     }
 
     /**

@@ -91,16 +91,17 @@ public record Shape(List<Dim> dims) {
      * Number of elements, when every dimension is known.
      *
      * @return the product of the sizes, or empty when a dimension is not known
+     * @throws CountOverflowException when the product exceeds what a {@code long} holds
      */
     public OptionalLong numel() {
-        long n = 1;
-        for (Dim d : dims) {
-            if (!d.isKnown()) {
+        long[] sizes = new long[dims.size()];
+        for (int i = 0; i < sizes.length; i++) {
+            if (!dims.get(i).isKnown()) {
                 return OptionalLong.empty();
             }
-            n = Math.multiplyExact(n, d.value());
+            sizes[i] = dims.get(i).value();
         }
-        return OptionalLong.of(n);
+        return OptionalLong.of(Counts.numel(sizes));
     }
 
     /**

@@ -32,11 +32,7 @@ public record TensorData(String name, DType dtype, List<Long> dims, TensorValue 
      * @return the product of the dims
      */
     public long numel() {
-        long n = 1;
-        for (long d : dims) {
-            n = Math.multiplyExact(n, d);
-        }
-        return n;
+        return Counts.numel(dims.stream().mapToLong(Long::longValue).toArray());
     }
 
     /**

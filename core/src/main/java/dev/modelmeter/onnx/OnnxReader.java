@@ -57,7 +57,13 @@ public final class OnnxReader {
      * @return the model
      */
     public static Model readRaw(Path path) {
-        return parse(path, MODEL_FLOAT_CAP_ELEMENTS, in -> new ModelProtoReader(in).readModel(path.toString()));
+        Model model = parse(path, MODEL_FLOAT_CAP_ELEMENTS, in -> new ModelProtoReader(in).readModel(path.toString()));
+        try {
+            ClaimsCheck.check(path, model.graph());
+        } catch (ModelMeterException e) {
+            throw new ModelMeterException(path + ": " + e.getMessage(), e);
+        }
+        return model;
     }
 
     /**

@@ -84,13 +84,15 @@ final class ProtoInput {
 
     /** A length prefix, checked against the bytes left in the file and in the enclosing message. */
     int readLength() throws IOException {
-        int length = in.readRawVarint32();
+        long at = position();
+        // all 64 bits: a 32-bit read would take 2^62 for 0 and fail later, at the wrong field
+        long length = in.readRawVarint64();
         long remaining = remaining();
         if (length < 0 || length > remaining) {
-            throw new ModelMeterException("declared length " + Integer.toUnsignedString(length) + " at byte "
-                    + position() + " exceeds the " + remaining + " bytes that remain (truncated or corrupt file)");
+            throw new ModelMeterException("declared length " + Long.toUnsignedString(length) + " at byte "
+                    + at + " exceeds the " + remaining + " bytes that remain (truncated or corrupt file)");
         }
-        return length;
+        return (int) length;
     }
 
     /** Bytes left before the end of the current message, or of the file at top level. */

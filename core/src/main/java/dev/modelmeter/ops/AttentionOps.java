@@ -1,5 +1,6 @@
 package dev.modelmeter.ops;
 
+import dev.modelmeter.graph.Counts;
 import dev.modelmeter.graph.Dim;
 import dev.modelmeter.graph.Shape;
 import dev.modelmeter.graph.TensorType;
@@ -111,11 +112,11 @@ final class AttentionOps {
         long skv = k[k.length - 2];
         long[] past = CostText.sizes(c.input(4));
         if (past != null && past.length == 4) {
-            skv += past[2];
+            skv = Counts.add(skv, past[2]);
         }
-        long scores = Math.multiplyExact(batch * heads, sq * skv);
-        long macs = Math.multiplyExact(scores, d + dv);
-        return new Cost(macs, 4 * scores, "macs = b×h×s_q×s_kv × (d + d_v) = " + batch + "×" + heads + "×" + sq + "×"
+        long scores = Counts.product(batch, heads, sq, skv);
+        long macs = Counts.mul(scores, Counts.add(d, dv));
+        return new Cost(macs, Counts.mul(4, scores), "macs = b×h×s_q×s_kv × (d + d_v) = " + batch + "×" + heads + "×" + sq + "×"
                 + skv + " × (" + d + " + " + dv + ") = " + CostText.num(macs) + " (Q·Kᵀ and P·V); softmax "
                 + CostText.num(scores) + " scores × 4 flops");
     }

@@ -1,5 +1,6 @@
 package dev.modelmeter.ops;
 
+import dev.modelmeter.graph.Counts;
 import dev.modelmeter.graph.DType;
 import dev.modelmeter.graph.Shape;
 import dev.modelmeter.graph.TensorType;
@@ -256,7 +257,7 @@ public final class ElementwiseOps implements OpFamily {
         })).cost(ctx -> {
             long n = ctx.outputNumel(0);
             int k = ctx.inputs().size();
-            return Cost.other(n * k, k + " × " + n + " elements");
+            return Cost.other(Counts.mul(n, k), k + " × " + n + " elements");
         }).saves(AutogradRule.NOTHING));
         r.add(op("Max").shape(broadcastRule(inputType(0), d -> a -> {
             double m = a[0];
@@ -548,7 +549,7 @@ public final class ElementwiseOps implements OpFamily {
     private static Cost variadic(CostContext ctx) {
         long n = ctx.outputNumel(0);
         int k = Math.max(1, ctx.inputs().size() - 1);
-        return Cost.other(n * k, k == 1 ? n + " elements" : k + " × " + n + " elements");
+        return Cost.other(Counts.mul(n, k), k == 1 ? n + " elements" : k + " × " + n + " elements");
     }
 
     // ---------------------------------------------------------------- autograd

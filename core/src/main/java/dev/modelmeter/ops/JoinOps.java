@@ -1,5 +1,6 @@
 package dev.modelmeter.ops;
 
+import dev.modelmeter.graph.Counts;
 import dev.modelmeter.graph.DType;
 import dev.modelmeter.graph.Dim;
 import dev.modelmeter.graph.Shape;
@@ -231,7 +232,7 @@ final class JoinOps {
                 throw ctx.fail("negative repeat " + rep[i]);
             }
             Dim d = s.dim(i);
-            out.add(d.isKnown() ? Dim.of(d.value() * rep[i]) : rep[i] == 1 ? d : rep[i] == 0 ? Dim.of(0) : Dim.unknown());
+            out.add(d.isKnown() ? Dim.of(Counts.mul(d.value(), rep[i])) : rep[i] == 1 ? d : rep[i] == 0 ? Dim.of(0) : Dim.unknown());
         }
         Shape shape = new Shape(out);
         TensorValue v = ctx.inputValue(0);
@@ -276,9 +277,9 @@ final class JoinOps {
         List<Dim> out = new ArrayList<>(s.dims());
         for (int i = 0; i < axes.length; i++) {
             Dim d = s.dim(axes[i]);
-            long grow = p[i] + p[i + axes.length];
+            long grow = Counts.add(p[i], p[i + axes.length]);
             if (d.isKnown()) {
-                long size = d.value() + grow;
+                long size = Counts.add(d.value(), grow);
                 if (size < 0) {
                     throw ctx.fail("pads make axis " + axes[i] + " negative");
                 }

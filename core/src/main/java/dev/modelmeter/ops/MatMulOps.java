@@ -1,5 +1,6 @@
 package dev.modelmeter.ops;
 
+import dev.modelmeter.graph.Counts;
 import dev.modelmeter.graph.DType;
 import dev.modelmeter.graph.Dim;
 import dev.modelmeter.graph.Shape;
@@ -90,7 +91,7 @@ final class MatMulOps {
         }
         long k = c.node().intAttr("transA", 0) != 0 ? a[0] : a[1];
         long macs = Math.multiplyExact(Math.multiplyExact(y[0], y[1]), k);
-        long bias = c.input(2) != null ? y[0] * y[1] : 0;
+        long bias = c.input(2) != null ? Counts.mul(y[0], y[1]) : 0;
         return new Cost(macs, bias, "macs = M×N×K = " + y[0] + "×" + y[1] + "×" + k + " = " + CostText.num(macs)
                 + (bias > 0 ? "; bias adds " + CostText.num(bias) + " flops" : ""));
     }

@@ -1,5 +1,6 @@
 package dev.modelmeter.ops;
 
+import dev.modelmeter.graph.Counts;
 import dev.modelmeter.graph.DType;
 import dev.modelmeter.graph.Dim;
 import dev.modelmeter.graph.Shape;
@@ -87,7 +88,7 @@ final class NormOps {
         if (t == null || t.shape() == null || t.shape().rank() < 1 || !t.shape().dim(0).isKnown()) {
             return 0;
         }
-        return t.shape().dim(0).value() * k;
+        return Counts.mul(t.shape().dim(0).value(), k);
     }
 
     /** Elements before the normalised axis: one mean and one rstd each. */

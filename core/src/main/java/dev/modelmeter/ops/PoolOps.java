@@ -1,5 +1,6 @@
 package dev.modelmeter.ops;
 
+import dev.modelmeter.graph.Counts;
 import dev.modelmeter.graph.DType;
 import dev.modelmeter.graph.Dim;
 import dev.modelmeter.graph.Shape;
@@ -90,7 +91,7 @@ final class PoolOps {
             return CostText.unknown(c.node().opType());
         }
         long k = kernel.stream().mapToLong(Long::longValue).reduce(1, Math::multiplyExact);
-        long flops = CostText.product(out) * k * perElement;
+        long flops = Counts.product(CostText.product(out), k, perElement);
         return Cost.other(flops, "flops = " + CostText.dims(out) + " × "
                 + kernel.stream().map(String::valueOf).reduce((a, b) -> a + "×" + b).orElse("1")
                 + (perElement > 1 ? " × " + perElement : "") + " = " + CostText.num(flops));
@@ -155,7 +156,7 @@ final class PoolOps {
             return CostText.unknown("RoiAlign");
         }
         long ratio = Math.max(1, c.node().intAttr("sampling_ratio", 0));
-        long flops = CostText.product(out) * ratio * ratio * 4;
+        long flops = Counts.product(CostText.product(out), ratio, ratio, 4);
         return Cost.other(flops, "flops = " + CostText.dims(out) + " × " + ratio + "×" + ratio + " samples × 4 = "
                 + CostText.num(flops));
     }

@@ -1,5 +1,6 @@
 package dev.modelmeter.ops;
 
+import dev.modelmeter.graph.Counts;
 import dev.modelmeter.graph.Dim;
 import dev.modelmeter.graph.Shape;
 import dev.modelmeter.graph.TensorType;
@@ -77,9 +78,9 @@ final class RecurrentOps {
         long input = x[2];
         long hidden = r[2];
         long dirs = directions(c.node().stringAttr("direction", "forward"));
-        long gateUnits = gates * hidden;
-        long macs = Math.multiplyExact(dirs * seq * batch * gateUnits, input + hidden);
-        long bias = c.input(3) != null ? dirs * seq * batch * 2 * gateUnits : 0;
+        long gateUnits = Counts.mul(gates, hidden);
+        long macs = Counts.mul(Counts.product(dirs, seq, batch, gateUnits), Counts.add(input, hidden));
+        long bias = c.input(3) != null ? Counts.product(dirs, seq, batch, 2, gateUnits) : 0;
         return new Cost(macs, bias, "macs = dirs×seq×batch × gates·H × (I + H) = " + dirs + "×" + seq + "×" + batch
                 + " × " + gates + "·" + hidden + " × (" + input + " + " + hidden + ") = " + CostText.num(macs)
                 + (bias > 0 ? "; bias adds " + CostText.num(bias) + " flops" : ""));

@@ -1,5 +1,6 @@
 package dev.modelmeter.ops;
 
+import dev.modelmeter.graph.Counts;
 import dev.modelmeter.graph.DType;
 import dev.modelmeter.graph.Dim;
 import dev.modelmeter.graph.Shape;
@@ -120,7 +121,7 @@ public final class ReductionOps implements OpFamily {
         OpDef.Builder b = op(name).shape(ctx -> reduceShape(ctx, reducer, ctx.opset() >= axesInputSince))
                 .cost(ctx -> {
                     long n = ctx.inputNumel(0);
-                    return Cost.other(n * reducer.flopsPerElement, reducer.flopsPerElement == 1
+                    return Cost.other(Counts.mul(n, reducer.flopsPerElement), reducer.flopsPerElement == 1
                             ? n + " elements" : reducer.flopsPerElement + " × " + n + " elements");
                 }).saves(saves).constants(1);
         facts.accept(b);
@@ -374,7 +375,7 @@ public final class ReductionOps implements OpFamily {
 
     private static Cost perOutput(CostContext ctx, int factor) {
         long n = ctx.outputNumel(0);
-        return Cost.other(n * factor, factor == 1 ? n + " elements" : factor + " × " + n + " elements");
+        return Cost.other(Counts.mul(n, factor), factor == 1 ? n + " elements" : factor + " × " + n + " elements");
     }
 
     private static AutogradRule inputAndOutput() {

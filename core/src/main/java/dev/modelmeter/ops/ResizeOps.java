@@ -1,5 +1,6 @@
 package dev.modelmeter.ops;
 
+import dev.modelmeter.graph.CountOverflowException;
 import dev.modelmeter.graph.Dim;
 import dev.modelmeter.graph.Shape;
 import dev.modelmeter.graph.TensorType;
@@ -102,11 +103,16 @@ final class ResizeOps {
         List<Dim> out = new ArrayList<>(s.dims());
         for (int i = 0; i < axes.length; i++) {
             Dim d = s.dim(axes[i]);
-            if (scales[i] <= 0) {
-                throw ctx.fail("scale " + scales[i] + " is not positive");
+            if (!Double.isFinite(scales[i]) || scales[i] <= 0) {
+                // NaN would floor to a dimension of 0, Infinity to Long.MAX_VALUE: neither is a size
+                throw ctx.fail("scale " + scales[i] + " is not a positive finite number");
             }
             // scales are float32: multiply in float as the reference does
             float product = (float) (d.isKnown() ? d.value() : 0) * (float) scales[i];
+            if (product >= 0x1p63f) {
+                throw new CountOverflowException("axis " + axes[i] + ": " + d + " × scale " + scales[i]
+                        + " exceeds what can be counted");
+            }
             out.set(axes[i], d.isKnown() ? Dim.of((long) Math.floor(product))
                     : scales[i] == 1.0 ? d : Dim.unknown());
         }

@@ -1,5 +1,6 @@
 package dev.modelmeter.shapes;
 
+import dev.modelmeter.graph.CountOverflowException;
 import dev.modelmeter.graph.Dim;
 import dev.modelmeter.graph.Graph;
 import dev.modelmeter.graph.Node;
@@ -90,6 +91,24 @@ public final class ShapeInference {
                 scope.bodies);
     }
 
+    /**
+     * Every tensor's element count and bytes must fit a {@code long}: then a count derived from one
+     * tensor is either exact or a checked overflow, never a wrapped number.
+     */
+    static void checkCountable(String name, TensorType t) {
+        try {
+            t.numel();
+        } catch (CountOverflowException e) {
+            throw e.at("tensor '" + name + "'");
+        }
+        try {
+            t.bytes();
+        } catch (CountOverflowException e) {
+            throw new CountOverflowException("tensor '" + name + "': " + t.shape() + " elements of "
+                    + t.dtype().displayName() + " take more bytes than can be counted");
+        }
+    }
+
     /** Values visible in a graph: its own, then its enclosing graphs' (sub-graphs see outer values). */
     private static final class Scope {
         final Scope parent;
@@ -140,6 +159,9 @@ public final class ShapeInference {
         }
 
         void define(String name, ValueType type, TensorValue value) {
+            if (type instanceof TensorType t) {
+                checkCountable(name, t);
+            }
             defined.add(name);
             contents.remove(name);
             vectors.remove(name);
@@ -219,6 +241,8 @@ public final class ShapeInference {
                 }
             } catch (ShapeException e) {
                 throw e;
+            } catch (CountOverflowException e) {
+                throw e.at(node.opType() + " '" + node.name() + "'");
             } catch (RuntimeException e) {
                 throw new ShapeException(node.opType() + " '" + node.name() + "': cannot infer shapes ("
                         + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);

@@ -1,6 +1,7 @@
 package dev.modelmeter.analysis.memory;
 
 import dev.modelmeter.ModelMeterException;
+import dev.modelmeter.graph.Counts;
 import dev.modelmeter.ops.AutogradContext;
 import dev.modelmeter.shapes.ShapedGraph;
 
@@ -140,7 +141,7 @@ public record Device(String name, long memoryBytes, long contextBytes, long work
             return 0;
         }
         if (bytes > SMALL_SIZE) {
-            return (bytes + ROUND_LARGE - 1) / ROUND_LARGE * ROUND_LARGE;
+            return Counts.add(bytes, ROUND_LARGE - 1) / ROUND_LARGE * ROUND_LARGE;
         }
         return (bytes + BLOCK - 1) / BLOCK * BLOCK;
     }

@@ -81,7 +81,8 @@ final class ExportPatterns {
      * PyTorch still ran the BatchNorm: its output existed next to the conv's.
      */
     static boolean foldedBatchNorm(PlanGraph g, Node n) {
-        if (!(n.opType().equals("Conv") || n.opType().equals("ConvTranspose")) || n.inputs().size() < 3) {
+        if (!(n.opType().equals("Conv") || n.opType().equals("ConvTranspose")) || n.inputs().size() < 3
+                || n.outputs().isEmpty()) { // an output nobody names: nothing to fold after
             return false;
         }
         String w = n.input(1);

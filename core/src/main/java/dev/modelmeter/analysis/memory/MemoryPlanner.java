@@ -3,6 +3,7 @@ package dev.modelmeter.analysis.memory;
 import dev.modelmeter.analysis.memory.MemoryPlan.InferencePeak;
 import dev.modelmeter.analysis.memory.MemoryPlan.StaticBytes;
 import dev.modelmeter.analysis.memory.MemoryPlan.StepPeak;
+import dev.modelmeter.graph.Counts;
 import dev.modelmeter.graph.DType;
 import dev.modelmeter.graph.Node;
 import dev.modelmeter.graph.TensorType;
@@ -119,7 +120,7 @@ public final class MemoryPlanner {
         Map<long[], Boolean> liveStores = new IdentityHashMap<>();
         long inputs = 0;
         for (String in : g.inputs) {
-            inputs += rounded(block, g.bytes(in));
+            inputs = Counts.add(inputs, rounded(block, g.bytes(in)));
         }
         long live = inputs;
         long peak = inputs;
@@ -134,7 +135,7 @@ public final class MemoryPlanner {
                 for (String in : n.inputs()) {
                     TensorType t = in.isEmpty() ? null : g.types.get(in);
                     if (t != null && t.dtype().isFloatingPoint() && t.dtype() != castTo && t.numel().orElse(0) > 1) {
-                        copies += rounded(block, castTo.bytesFor(t.numel().orElse(0)));
+                        copies = Counts.add(copies, rounded(block, castTo.bytesFor(t.numel().orElse(0))));
                     }
                 }
             }
@@ -146,7 +147,7 @@ public final class MemoryPlanner {
             if (indices != null && n.outputs().size() == 1) {
                 // max_pool2d without grad still runs max_pool2d_with_indices and drops the int64 indices
                 TensorType o = g.types.get(n.outputs().get(0));
-                copies += o == null ? 0 : rounded(block, indices.bytesFor(o.numel().orElse(0)));
+                copies = Counts.add(copies, o == null ? 0 : rounded(block, indices.bytesFor(o.numel().orElse(0))));
             }
             List<long[]> dead = new ArrayList<>();
             for (String out : n.outputs()) {
@@ -162,7 +163,7 @@ public final class MemoryPlanner {
                     s = storeOf.get(src);
                 } else {
                     s = new long[] {rounded(block, g.bytes(out)), 0};
-                    live += s[0];
+                    live = Counts.add(live, s[0]);
                     liveStores.put(s, true);
                 }
                 s[1] += holds;
@@ -176,7 +177,7 @@ public final class MemoryPlanner {
                     dead.add(s);
                 }
             }
-            if (live + copies > peak) {
+            if (Counts.add(live, copies) > peak) {
                 peak = live + copies;
                 at = n.name();
                 scope = n.scope();
@@ -192,7 +193,7 @@ public final class MemoryPlanner {
                     live -= s[0];
                 }
             }
-            if (ExportPatterns.foldedBatchNorm(g, n) && live + rounded(block, g.bytes(n.outputs().get(0))) > peak) {
+            if (ExportPatterns.foldedBatchNorm(g, n) && Counts.add(live, rounded(block, g.bytes(n.outputs().get(0)))) > peak) {
                 // the BatchNorm the export folded away ran after the conv: its output next to the conv's
                 peak = live + rounded(block, g.bytes(n.outputs().get(0)));
                 at = n.name() + " (folded BatchNorm)";
@@ -206,7 +207,7 @@ public final class MemoryPlanner {
         }
         long outputs = 0;
         for (String out : g.outputs) {
-            outputs += g.bytes(out);
+            outputs = Counts.add(outputs, g.bytes(out));
         }
         return new InferencePeak(peak, inputs, outputs, at, scope);
     }

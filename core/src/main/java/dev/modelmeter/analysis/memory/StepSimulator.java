@@ -4,6 +4,7 @@ import dev.modelmeter.analysis.memory.MemoryPlan.Breakdown;
 import dev.modelmeter.analysis.memory.MemoryPlan.Phase;
 import dev.modelmeter.analysis.memory.MemoryPlan.StepPeak;
 import dev.modelmeter.analysis.memory.MemoryPlan.TimePoint;
+import dev.modelmeter.graph.Counts;
 import dev.modelmeter.graph.DType;
 import dev.modelmeter.graph.InitializerRole;
 import dev.modelmeter.graph.Node;
@@ -104,8 +105,8 @@ final class StepSimulator {
 
     private Store alloc(long bytes, DType dtype, Cat cat, boolean permanent) {
         Store s = new Store(bytes == 0 ? 0 : block.applyAsLong(bytes), dtype, cat, permanent);
-        live += s.bytes;
-        byCat[cat.ordinal()] += s.bytes;
+        live = Counts.add(live, s.bytes);
+        byCat[cat.ordinal()] = Counts.add(byCat[cat.ordinal()], s.bytes);
         return s;
     }
 
@@ -140,7 +141,7 @@ final class StepSimulator {
     private void recategorize(Store s, Cat to) {
         if (s.live) {
             byCat[s.cat.ordinal()] -= s.bytes;
-            byCat[to.ordinal()] += s.bytes;
+            byCat[to.ordinal()] = Counts.add(byCat[to.ordinal()], s.bytes);
             if (s.savers > 0 && s.cat == Cat.ACT) {
                 savedLive -= s.bytes;
             }
@@ -150,7 +151,7 @@ final class StepSimulator {
 
     private void addSaver(Store s) {
         if (s.savers == 0 && s.cat == Cat.ACT && s.live) {
-            savedLive += s.bytes;
+            savedLive = Counts.add(savedLive, s.bytes);
         }
         s.savers++;
         hold(s, 1);
@@ -207,18 +208,18 @@ final class StepSimulator {
             storeOf.put(e.getKey(), st);
             bytes = st.bytes;
             if (role == InitializerRole.PARAMETER) {
-                paramBytes += bytes;
+                paramBytes = Counts.add(paramBytes, bytes);
                 if (g.trainable.contains(e.getKey())) {
-                    trainableBytes += bytes;
+                    trainableBytes = Counts.add(trainableBytes, bytes);
                 }
             } else if (role == InitializerRole.BUFFER) {
-                bufferBytes += bytes;
+                bufferBytes = Counts.add(bufferBytes, bytes);
             }
         }
         for (String in : g.inputs) {
             TensorType t = g.types.get(in);
             Store st = alloc(g.bytes(in), t == null ? DType.FLOAT : t.dtype(), Cat.INPUTS, true);
-            inputBytes += st.bytes;
+            inputBytes = Counts.add(inputBytes, st.bytes);
             storeOf.put(in, st);
         }
         if (crossEntropy()) {
@@ -431,10 +432,10 @@ final class StepSimulator {
 
     private void recordSaved(Store s, String scope, String node) {
         if (everSaved.add(s)) {
-            savedBytes += s.bytes;
-            savedByModule.merge(scope, s.bytes, Long::sum);
-            savedByDType.merge(s.dtype.displayName(), s.bytes, Long::sum);
-            savedByNode.merge(node, s.bytes, Long::sum);
+            savedBytes = Counts.add(savedBytes, s.bytes);
+            savedByModule.merge(scope, s.bytes, Counts::add);
+            savedByDType.merge(s.dtype.displayName(), s.bytes, Counts::add);
+            savedByNode.merge(node, s.bytes, Counts::add);
         }
     }
 
