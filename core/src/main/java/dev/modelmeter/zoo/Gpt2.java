@@ -43,7 +43,25 @@ public final class Gpt2 extends Module {
      * @param heads     attention heads
      */
     public Gpt2(long vocab, long positions, long hidden, int layers, long heads) {
-        transformer = register("transformer", new Transformer(vocab, positions, hidden, layers, heads));
+        this(vocab, positions, hidden, layers, heads, 4 * hidden, false);
+    }
+
+    /**
+     * A GPT-2 language model with the MLP width and activation of its config ({@code n_inner},
+     * {@code activation_function}).
+     *
+     * @param vocab     vocabulary size
+     * @param positions position-embedding table size
+     * @param hidden    embedding size
+     * @param layers    number of blocks
+     * @param heads     attention heads
+     * @param inner     MLP width ({@code n_inner}; HF's default is 4 × hidden)
+     * @param exactGelu {@code activation_function = "gelu"} (nn.GELU, one op) instead of {@code gelu_new}
+     *                  (the tanh form written out element-wise, as HF's NewGELUActivation runs it)
+     */
+    public Gpt2(long vocab, long positions, long hidden, int layers, long heads, long inner, boolean exactGelu) {
+        transformer = register("transformer", new Transformer(vocab, positions, hidden, layers, heads, inner,
+                exactGelu));
         lmHead = register("lm_head", new Linear(hidden, vocab, false).tieWeight(transformer.wte.weight()));
     }
 
@@ -75,14 +93,14 @@ public final class Gpt2 extends Module {
         private final ModuleList h;
         private final LayerNorm lnF;
 
-        Transformer(long vocab, long positions, long hidden, int layers, long heads) {
+        Transformer(long vocab, long positions, long hidden, int layers, long heads, long inner, boolean exactGelu) {
             super("GPT2Model");
             wte = register("wte", new Embedding(vocab, hidden));
             wpe = register("wpe", new Embedding(positions, hidden));
             drop = register("drop", new Dropout(0.1));
             h = register("h", new ModuleList());
             for (int i = 0; i < layers; i++) {
-                h.add(new Block(hidden, heads));
+                h.add(new Block(hidden, heads, inner, exactGelu));
             }
             lnF = register("ln_f", new LayerNorm(hidden));
         }
@@ -111,12 +129,12 @@ public final class Gpt2 extends Module {
         private final LayerNorm ln2;
         private final Mlp mlp;
 
-        Block(long hidden, long heads) {
+        Block(long hidden, long heads, long inner, boolean exactGelu) {
             super("GPT2Block");
             ln1 = register("ln_1", new LayerNorm(hidden));
             attn = register("attn", new SelfAttention(hidden, heads));
             ln2 = register("ln_2", new LayerNorm(hidden));
-            mlp = register("mlp", new Mlp(hidden, 4 * hidden));
+            mlp = register("mlp", new Mlp(hidden, inner, exactGelu));
         }
 
         /** [hidden, causal mask] → hidden. */
@@ -161,14 +179,14 @@ public final class Gpt2 extends Module {
     private static final class Mlp extends NamedModule {
         private final Conv1D cFc;
         private final Conv1D cProj;
-        private final NewGelu act;
+        private final Module act;
         private final Dropout dropout;
 
-        Mlp(long hidden, long inner) {
+        Mlp(long hidden, long inner, boolean exactGelu) {
             super("GPT2MLP");
             cFc = register("c_fc", new Conv1D(inner, hidden));
             cProj = register("c_proj", new Conv1D(hidden, inner));
-            act = register("act", new NewGelu());
+            act = register("act", exactGelu ? new dev.modelmeter.dsl.GELU() : new NewGelu());
             dropout = register("dropout", new Dropout(0.1));
         }
 
