@@ -60,9 +60,10 @@ public final class HfModels {
     public static Network network(HfConfig config, Build build) {
         String t = config.modelType();
         if (t.equals("gpt2") || t.equals("bert")) {
-            if (build.lora() != null || build.tensorParallel() > 1) {
-                throw new ModelMeterException(config.file() + ": LoRA and tensor parallelism are supported for the "
-                        + "Llama-family and Mixtral configs, not " + t);
+            if (build.lora() != null || (t.equals("bert") && build.tensorParallel() > 1)) {
+                throw new ModelMeterException(config.file() + ": " + (build.lora() != null ? "LoRA is" : "tensor "
+                        + "parallelism is") + " supported for the Llama-family and Mixtral configs"
+                        + (build.lora() != null ? "" : " and GPT-2") + ", not " + t);
             }
             return t.equals("gpt2") ? gpt2(config, build) : bert(config, build);
         }
@@ -84,7 +85,7 @@ public final class HfModels {
         Gpt2 model = new Gpt2(c.required("vocab_size"), positions, hidden,
                 Math.toIntExact(c.integer("n_layer", c.integer("num_hidden_layers", 12))),
                 c.integer("n_head", c.integer("num_attention_heads", 12)), c.integer("n_inner", 4 * hidden),
-                act.equals("gelu"));
+                act.equals("gelu"), b.tensorParallel());
         Network net = new Network("gpt2").training(b.training());
         Tensor ids = net.input("input_ids", DType.INT64, Network.shape(b.batch(), b.seq()));
         net.output("logits", net.root(model).apply(ids));

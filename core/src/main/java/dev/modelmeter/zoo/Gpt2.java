@@ -43,7 +43,7 @@ public final class Gpt2 extends Module {
      * @param heads     attention heads
      */
     public Gpt2(long vocab, long positions, long hidden, int layers, long heads) {
-        this(vocab, positions, hidden, layers, heads, 4 * hidden, false);
+        this(vocab, positions, hidden, layers, heads, 4 * hidden, false, 1);
     }
 
     /**
@@ -58,11 +58,19 @@ public final class Gpt2 extends Module {
      * @param inner     MLP width ({@code n_inner}; HF's default is 4 × hidden)
      * @param exactGelu {@code activation_function = "gelu"} (nn.GELU, one op) instead of {@code gelu_new}
      *                  (the tanh form written out element-wise, as HF's NewGELUActivation runs it)
+     * @param tp        tensor-parallel degree: the model of one Megatron rank (heads, attention width, MLP
+     *                  width and vocabulary divided by tp; layer norms, position embeddings and the
+     *                  row-parallel biases replicated); 1 for the whole model
      */
-    public Gpt2(long vocab, long positions, long hidden, int layers, long heads, long inner, boolean exactGelu) {
-        transformer = register("transformer", new Transformer(vocab, positions, hidden, layers, heads, inner,
-                exactGelu));
-        lmHead = register("lm_head", new Linear(hidden, vocab, false).tieWeight(transformer.wte.weight()));
+    public Gpt2(long vocab, long positions, long hidden, int layers, long heads, long inner, boolean exactGelu,
+                int tp) {
+        if (tp < 1 || heads % tp != 0 || inner % tp != 0 || vocab % tp != 0) {
+            throw new dev.modelmeter.ModelMeterException("tensor parallel degree " + tp + " does not divide the heads ("
+                    + heads + "), MLP width (" + inner + ") and vocabulary (" + vocab + ")");
+        }
+        transformer = register("transformer", new Transformer(vocab / tp, positions, hidden, layers, heads / tp,
+                inner / tp, exactGelu, hidden / heads * (heads / tp)));
+        lmHead = register("lm_head", new Linear(hidden, vocab / tp, false).tieWeight(transformer.wte.weight()));
     }
 
     /**
@@ -93,14 +101,15 @@ public final class Gpt2 extends Module {
         private final ModuleList h;
         private final LayerNorm lnF;
 
-        Transformer(long vocab, long positions, long hidden, int layers, long heads, long inner, boolean exactGelu) {
+        Transformer(long vocab, long positions, long hidden, int layers, long heads, long inner, boolean exactGelu,
+                    long width) {
             super("GPT2Model");
             wte = register("wte", new Embedding(vocab, hidden));
             wpe = register("wpe", new Embedding(positions, hidden));
             drop = register("drop", new Dropout(0.1));
             h = register("h", new ModuleList());
             for (int i = 0; i < layers; i++) {
-                h.add(new Block(hidden, heads, inner, exactGelu));
+                h.add(new Block(hidden, heads, inner, exactGelu, width));
             }
             lnF = register("ln_f", new LayerNorm(hidden));
         }
@@ -129,10 +138,10 @@ public final class Gpt2 extends Module {
         private final LayerNorm ln2;
         private final Mlp mlp;
 
-        Block(long hidden, long heads, long inner, boolean exactGelu) {
+        Block(long hidden, long heads, long inner, boolean exactGelu, long width) {
             super("GPT2Block");
             ln1 = register("ln_1", new LayerNorm(hidden));
-            attn = register("attn", new SelfAttention(hidden, heads));
+            attn = register("attn", new SelfAttention(hidden, heads, width));
             ln2 = register("ln_2", new LayerNorm(hidden));
             mlp = register("mlp", new Mlp(hidden, inner, exactGelu));
         }
@@ -147,18 +156,18 @@ public final class Gpt2 extends Module {
     }
 
     private static final class SelfAttention extends NamedModule {
-        private final long hidden;
+        private final long width;
         private final long heads;
         private final Conv1D cAttn;
         private final Conv1D cProj;
         private final Dropout residDropout;
 
-        SelfAttention(long hidden, long heads) {
+        SelfAttention(long hidden, long heads, long width) {
             super("GPT2Attention");
-            this.hidden = hidden;
+            this.width = width;
             this.heads = heads;
-            cAttn = register("c_attn", new Conv1D(3 * hidden, hidden));
-            cProj = register("c_proj", new Conv1D(hidden, hidden));
+            cAttn = register("c_attn", new Conv1D(3 * width, hidden));
+            cProj = register("c_proj", new Conv1D(hidden, width));
             register("attn_dropout", new Dropout(0.1)); // registered like HF; SDPA applies its rate functionally
             residDropout = register("resid_dropout", new Dropout(0.1));
         }
@@ -167,7 +176,7 @@ public final class Gpt2 extends Module {
         @Override
         protected List<Tensor> forwardAll(List<Tensor> inputs) {
             Tensor x = inputs.get(0);
-            List<Tensor> qkv = cAttn.apply(x).split(2, hidden, hidden, hidden);
+            List<Tensor> qkv = cAttn.apply(x).split(2, width, width, width);
             Tensor q = Attention.splitHeads(qkv.get(0), heads);
             Tensor k = Attention.splitHeads(qkv.get(1), heads);
             Tensor v = Attention.splitHeads(qkv.get(2), heads);
