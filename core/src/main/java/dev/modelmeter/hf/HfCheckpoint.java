@@ -28,7 +28,12 @@ public record HfCheckpoint(HfConfig config, List<SafetensorsHeader> shards) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Copies the list. */
+    /**
+     * Copies the list.
+     *
+     * @param config see the record
+     * @param shards see the record
+     */
     public HfCheckpoint {
         shards = List.copyOf(shards);
     }

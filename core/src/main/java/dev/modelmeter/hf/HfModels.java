@@ -42,7 +42,15 @@ public final class HfModels {
      * @param tensorParallel the tensor-parallel degree: the graph of one rank (1: the whole model)
      */
     public record Build(Object batch, long seq, boolean training, CausalLm.Lora lora, int tensorParallel) {
-        /** Checks the sizes. */
+        /**
+         * Checks the sizes.
+         *
+         * @param batch see the record
+         * @param seq see the record
+         * @param training see the record
+         * @param lora see the record
+         * @param tensorParallel see the record
+         */
         public Build {
             if (seq < 1 || tensorParallel < 1) {
                 throw new ModelMeterException("sequence length and tensor-parallel degree must be positive");

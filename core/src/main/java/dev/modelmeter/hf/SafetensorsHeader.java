@@ -46,7 +46,15 @@ public record SafetensorsHeader(Path file, List<Tensor> tensors, Map<String, Str
      */
     public record Tensor(String name, String dtype, List<Long> shape, long begin, long end) {
 
-        /** Copies the shape. */
+        /**
+         * Copies the shape.
+         *
+         * @param name see the record
+         * @param dtype see the record
+         * @param shape see the record
+         * @param begin see the record
+         * @param end see the record
+         */
         public Tensor {
             shape = List.copyOf(shape);
         }
@@ -74,7 +82,13 @@ public record SafetensorsHeader(Path file, List<Tensor> tensors, Map<String, Str
         }
     }
 
-    /** Copies the lists. */
+    /**
+     * Copies the lists.
+     *
+     * @param file see the record
+     * @param tensors see the record
+     * @param metadata see the record
+     */
     public SafetensorsHeader {
         tensors = List.copyOf(tensors);
         metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));

@@ -48,7 +48,13 @@ public final class CausalLm extends Module {
      *                path as PEFT matches a list of {@code target_modules}
      */
     public record Lora(int rank, double alpha, Set<String> targets) {
-        /** Copies the targets. */
+        /**
+         * Copies the targets.
+         *
+         * @param rank see the record
+         * @param alpha see the record
+         * @param targets see the record
+         */
         public Lora {
             targets = Set.copyOf(targets);
         }

@@ -35,7 +35,32 @@ public record DecoderConfig(String family, long vocab, long hidden, long interme
                             double normEps, double ropeTheta, int experts, int expertsPerToken, long slidingWindow,
                             long maxPositions) {
 
-    /** Checks the sizes agree with one another. */
+    /**
+     * Checks the sizes agree with one another.
+     *
+     * @param family see the record
+     * @param vocab see the record
+     * @param hidden see the record
+     * @param intermediate see the record
+     * @param layers see the record
+     * @param heads see the record
+     * @param kvHeads see the record
+     * @param headDim see the record
+     * @param tiedEmbeddings see the record
+     * @param qkvBias see the record
+     * @param outBias see the record
+     * @param mlpBias see the record
+     * @param fusedQkv see the record
+     * @param fusedGateUp see the record
+     * @param activation see the record
+     * @param gemma see the record
+     * @param normEps see the record
+     * @param ropeTheta see the record
+     * @param experts see the record
+     * @param expertsPerToken see the record
+     * @param slidingWindow see the record
+     * @param maxPositions see the record
+     */
     public DecoderConfig {
         if (vocab < 1 || hidden < 1 || intermediate < 1 || layers < 1 || heads < 1 || kvHeads < 1 || headDim < 1) {
             throw new ModelMeterException(family + " config: sizes must be positive");
@@ -59,6 +84,16 @@ public record DecoderConfig(String family, long vocab, long hidden, long interme
      */
     public boolean isMoe() {
         return experts > 0;
+    }
+
+    /**
+     * Parameters a token does not pass through: the {@code E − k} experts of each layer it is not routed to
+     * ({@code layers × (E − k) × 3 × hidden × intermediate}); 0 for a dense model.
+     *
+     * @return the inactive expert parameters
+     */
+    public long inactiveExpertParams() {
+        return isMoe() ? Math.multiplyExact((long) layers * (experts - expertsPerToken), 3 * hidden * intermediate) : 0;
     }
 
     /**

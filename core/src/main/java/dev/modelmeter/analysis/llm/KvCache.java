@@ -15,7 +15,14 @@ import dev.modelmeter.ModelMeterException;
  */
 public record KvCache(int layers, long kvHeads, long headDim, long slidingWindow) {
 
-    /** Checks the sizes. */
+    /**
+     * Checks the sizes.
+     *
+     * @param layers see the record
+     * @param kvHeads see the record
+     * @param headDim see the record
+     * @param slidingWindow see the record
+     */
     public KvCache {
         if (layers < 1 || kvHeads < 1 || headDim < 1 || slidingWindow < 0) {
             throw new ModelMeterException("KV cache sizes must be positive");

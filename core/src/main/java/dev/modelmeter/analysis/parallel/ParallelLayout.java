@@ -14,7 +14,14 @@ import dev.modelmeter.ModelMeterException;
  */
 public record ParallelLayout(int gpus, int tensorParallel, Sharding sharding, int gpusPerNode) {
 
-    /** Checks the degrees agree. */
+    /**
+     * Checks the degrees agree.
+     *
+     * @param gpus see the record
+     * @param tensorParallel see the record
+     * @param sharding see the record
+     * @param gpusPerNode see the record
+     */
     public ParallelLayout {
         if (gpus < 1 || tensorParallel < 1 || gpusPerNode < 1) {
             throw new ModelMeterException("GPU counts and the tensor-parallel degree must be at least 1");
