@@ -1,6 +1,5 @@
 package dev.modelmeter.cli;
 
-import dev.modelmeter.ModelMeter;
 import dev.modelmeter.analysis.AnalysisOptions;
 import dev.modelmeter.analysis.Analyzer;
 import dev.modelmeter.analysis.memory.Device;
@@ -35,6 +34,12 @@ final class FitCommand implements Callable<Integer> {
     @Mixin
     GpuOptions gpu;
 
+    @Mixin
+    LlmOptions llm;
+
+    @Option(names = "--fewest-gpus", description = "for a Hugging Face model: the fewest GPUs of --gpu that fit the step at --batch (default 1) under --zero/--tp")
+    boolean fewestGpus;
+
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE})")
     OutputFormat format;
 
@@ -48,8 +53,19 @@ final class FitCommand implements Callable<Integer> {
         if (format != OutputFormat.table && format != OutputFormat.json) {
             throw new UsageException("fit prints table or json");
         }
+        if (llm.lora != null && training.freeze == null) {
+            training.freeze = dev.modelmeter.HfSource.FREEZE_ALL_BUT_LORA; // LoRA trains the adapters only
+        }
         training.setup(1); // a bad --freeze/--checkpoint is a usage error, reported before reading the file
-        Model m = ModelMeter.loadForTraining(model.model);
+        llm.layout();
+        Model m = model.load(true, options, llm, new ArrayList<>());
+        if (model.hf != null && (llm.any() || fewestGpus)) {
+            spec.commandLine().getOut().print(LlmFit.run(model.hf, m, options, training, llm, device, fewestGpus, format));
+            return Main.OK;
+        }
+        if (fewestGpus) {
+            throw new UsageException("--fewest-gpus applies to a Hugging Face model (a folder with config.json)");
+        }
         Analyzer analyzer = Analyzer.standard();
         FitSolver.Fit fit = new FitSolver(MemoryPlanner.standard()).solve(
                 b -> analyzer.shape(m, options.withBatch(b), new ArrayList<>()), training.setup(1), device);

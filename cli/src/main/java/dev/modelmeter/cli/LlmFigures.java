@@ -26,6 +26,11 @@ final class LlmFigures {
 
     static LlmMemory of(HfInput hf, ShapedGraph shaped, MemoryPlan plan, TrainingSetup setup, LlmOptions llm,
                         Device device) {
+        return of(hf, plan, setup, llm, device, llm.layout());
+    }
+
+    static LlmMemory of(HfInput hf, MemoryPlan plan, TrainingSetup setup, LlmOptions llm, Device device,
+                        dev.modelmeter.analysis.parallel.ParallelLayout layout) {
         Network rank = hf.network();
         int tp = llm.tensorParallel();
         Network whole = tp == 1 ? rank : HfSource.network(hf.checkpoint(),
@@ -68,7 +73,7 @@ final class LlmFigures {
         }
         long free = device == null ? -1 : device.budgetBytes();
         LlmMemory.Setup s = new LlmMemory.Setup(format, llm.kvCache == null ? hf.seq() : llm.kvCache, setup.batch(),
-                elementBytes, llm.layout(), llm.adam8bit, trainable, unitBytes, total, largestModule, free, active);
+                elementBytes, layout, llm.adam8bit, trainable, unitBytes, total, largestModule, free, active);
         return LlmMemory.of(plan, stored, kv, s);
     }
 }

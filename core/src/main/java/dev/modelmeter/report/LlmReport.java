@@ -42,7 +42,7 @@ public final class LlmReport {
         PerGpuMemory g = m.perGpu();
         out.append(String.format(Locale.ROOT, "  training per GPU          %s on %d GPUs (TP %d x DP %d, %s)%n",
                 Format.bytes(g.total()), m.layout().gpus(), m.layout().tensorParallel(), m.layout().dataParallel(),
-                m.layout().sharding().name().toLowerCase(Locale.ROOT)));
+                m.layout().sharding().label()));
         out.append(String.format(Locale.ROOT, "    parameters %s (gathered unit %s), gradients %s, optimizer %s, activations %s%n",
                 Format.bytes(g.parameters()), Format.bytes(g.gatheredParameters()), Format.bytes(g.gradients()),
                 Format.bytes(g.optimizerState()), Format.bytes(g.activations())));
@@ -88,7 +88,7 @@ public final class LlmReport {
         par.put("gpus", m.layout().gpus());
         par.put("tensor_parallel", m.layout().tensorParallel());
         par.put("data_parallel", m.layout().dataParallel());
-        par.put("sharding", m.layout().sharding().name().toLowerCase(Locale.ROOT));
+        par.put("sharding", m.layout().sharding().label());
         par.put("shard_group", m.layout().shardGroup());
         PerGpuMemory g = m.perGpu();
         ObjectNode pg = o.putObject("per_gpu");
@@ -101,6 +101,80 @@ public final class LlmReport {
         ObjectNode ds = o.putObject("deepspeed_estimate");
         ds.put("zero2_gpu_bytes", m.deepSpeedZero2().gpuBytes());
         ds.put("zero3_gpu_bytes", m.deepSpeedZero3().gpuBytes());
+        return o;
+    }
+
+    /**
+     * A fit under a parallel layout.
+     *
+     * @param gpu        the device's name
+     * @param budget     bytes per GPU a step may use
+     * @param layout     the layout asked for
+     * @param batch      the largest batch that fits (or the batch the GPU count was sought for); 0 when none
+     * @param gpus       the GPUs of the answer (the fewest that fit, 0 when none; or the layout's)
+     * @param at         the figures at the answer, or null when nothing fits
+     */
+    public record Fit(String gpu, long budget, dev.modelmeter.analysis.parallel.ParallelLayout layout, int batch,
+                      int gpus, LlmMemory at) {
+    }
+
+    /**
+     * The fit as text.
+     *
+     * @param f      the fit
+     * @param fewest whether the question was the fewest GPUs
+     * @return the text
+     */
+    public static String fitTable(Fit f, boolean fewest) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "GPU %s, budget %s per GPU; %s, tensor parallel %d%n", f.gpu(),
+                Format.bytes(f.budget()), f.layout().sharding().label(),
+                f.layout().tensorParallel()));
+        if (fewest) {
+            out.append(f.gpus() == 0 ? String.format(Locale.ROOT, "No GPU count up to %d fits batch %d.%n",
+                    dev.modelmeter.analysis.parallel.ParallelFit.MAX_GPUS, f.batch())
+                    : String.format(Locale.ROOT, "Fewest GPUs for batch %d: %d%n", f.batch(), f.gpus()));
+        } else {
+            out.append(f.batch() == 0 ? String.format(Locale.ROOT, "Batch 1 does not fit on %d GPUs.%n", f.gpus())
+                    : String.format(Locale.ROOT, "Largest batch per data-parallel rank on %d GPUs: %d%n", f.gpus(), f.batch()));
+        }
+        if (f.at() != null) {
+            PerGpuMemory g = f.at().perGpu();
+            out.append(String.format(Locale.ROOT, "Per GPU there: %s (parameters %s, gradients %s, optimizer %s, activations %s)%n",
+                    Format.bytes(g.total()), Format.bytes(g.parameters()), Format.bytes(g.gradients()),
+                    Format.bytes(g.optimizerState()), Format.bytes(g.activations())));
+        }
+        out.append("(per-GPU memory as docs/LLM.md composes it; allocator rounding not included)\n");
+        return out.toString();
+    }
+
+    /**
+     * The fit as JSON.
+     *
+     * @param f      the fit
+     * @param fewest whether the question was the fewest GPUs
+     * @return the node
+     */
+    public static ObjectNode fitTree(Fit f, boolean fewest) {
+        ObjectNode o = Json.object();
+        o.put("schema", "modelmeter.fit/1");
+        o.put("gpu", f.gpu());
+        o.put("budget_bytes", f.budget());
+        o.put("question", fewest ? "fewest_gpus" : "max_batch");
+        o.put("sharding", f.layout().sharding().label());
+        o.put("tensor_parallel", f.layout().tensorParallel());
+        if (fewest) {
+            o.put("batch", f.batch());
+            o.put("fewest_gpus", f.gpus());
+        } else {
+            o.put("gpus", f.gpus());
+            o.put("max_batch", f.batch());
+        }
+        if (f.at() != null) {
+            o.set("llm", tree(f.at()));
+        } else {
+            o.putNull("llm");
+        }
         return o;
     }
 }

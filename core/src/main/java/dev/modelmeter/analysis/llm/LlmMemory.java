@@ -67,8 +67,7 @@ public record LlmMemory(WeightFormat format, long weightBytes, long kvBytesPerTo
      * @return the figures
      */
     public static LlmMemory of(MemoryPlan plan, StoredWeights.Split stored, KvCache kv, Setup setup) {
-        MemoryPlan.Breakdown b = plan.firstStep().peakBytes() >= plan.steadyStep().peakBytes()
-                ? plan.firstStep().breakdown() : plan.steadyStep().breakdown();
+        MemoryPlan.Breakdown b = plan.steadyStep().breakdown();
         long planWeights = b.weights() + b.buffers();
         long weights = setup.format() == null || stored == null ? planWeights : stored.totalBytes();
         long perToken = kv == null ? 0 : kv.bytesPerToken(setup.kvBytesPerElement());
@@ -77,14 +76,22 @@ public record LlmMemory(WeightFormat format, long weightBytes, long kvBytesPerTo
         long inference = weights + kvBytes + prefill;
         long fit = setup.deviceFreeBytes() < 0 || kv == null ? -1
                 : kv.tokensThatFit(setup.deviceFreeBytes() - weights - prefill, setup.kvBytesPerElement());
-        long optimizer = b.optimizerState();
-        if (setup.adam8bit()) {
-            long n = setup.trainableElements();
-            optimizer = 2 * n + 2 * 4 * ((n + ADAM_8BIT_BLOCK - 1) / ADAM_8BIT_BLOCK);
+        // the layout is applied to each step's peak breakdown; the larger per-GPU total is the answer
+        PerGpuMemory perGpu = null;
+        for (MemoryPlan.Breakdown at : java.util.List.of(plan.firstStep().breakdown(), plan.steadyStep().breakdown())) {
+            long optimizer = at.optimizerState();
+            if (setup.adam8bit() && optimizer > 0) {
+                long n = setup.trainableElements();
+                optimizer = 2 * n + 2 * 4 * ((n + ADAM_8BIT_BLOCK - 1) / ADAM_8BIT_BLOCK);
+            }
+            long stepWeights = setup.format() == null || stored == null ? at.weights() + at.buffers() : weights;
+            ModelStates states = new ModelStates(stepWeights, at.gradients(), optimizer);
+            long activations = at.inputs() + at.savedActivations() + at.transients();
+            PerGpuMemory g = ParallelPlan.perGpu(states, activations, setup.largestUnitBytes(), setup.layout());
+            if (perGpu == null || g.total() > perGpu.total()) {
+                perGpu = g;
+            }
         }
-        ModelStates states = new ModelStates(weights, b.gradients(), optimizer);
-        long activations = b.inputs() + b.savedActivations() + b.transients();
-        PerGpuMemory perGpu = ParallelPlan.perGpu(states, activations, setup.largestUnitBytes(), setup.layout());
         ParallelLayout l = setup.layout();
         int nodes = Math.max(1, l.gpus() / Math.min(l.gpus(), l.gpusPerNode()));
         int perNode = Math.min(l.gpus(), l.gpusPerNode());

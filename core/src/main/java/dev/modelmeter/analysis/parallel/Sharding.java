@@ -37,6 +37,22 @@ public enum Sharding {
     }
 
     /**
+     * A short label: {@code ddp}, {@code zero1}, {@code zero2/shard-grad-op}, {@code zero3/full-shard},
+     * {@code hybrid-shard}.
+     *
+     * @return the label
+     */
+    public String label() {
+        return switch (this) {
+            case NONE -> "ddp";
+            case OPTIMIZER -> "zero1";
+            case GRADIENTS -> "zero2/shard-grad-op";
+            case PARAMETERS -> "zero3/full-shard";
+            case HYBRID -> "hybrid-shard";
+        };
+    }
+
+    /**
      * Whether optimizer state is sharded.
      *
      * @return true from ZeRO-1 on
