@@ -43,6 +43,17 @@ class Gpt2FixtureFromConfigTest {
     }
 
     @Test
+    void bertFromItsFixtureConfig() {
+        // the bert_base_uncased fixture (transformers.BertModel): params and MACs (with SDPA) exactly
+        Truth t = Truth.of("bert_base_uncased");
+        long seq = t.at("input_spec").get(0).get("shape").get(1).asLong();
+        Network net = HfModels.network(fixtureConfig(t), new HfModels.Build(1L, seq, false, null, 1));
+        ModelSummary s = Analyzer.standard().summarize(net.build(), t.options(1), LayerFolding.LEAVES);
+        assertThat(s.params().total()).isEqualTo(t.at("params.total").asLong());
+        assertThat(s.macs()).isEqualTo(t.at("macs.total_macs_including_cpu_sdpa").asLong());
+    }
+
+    @Test
     void savedActivationsWithinFivePercent() {
         Truth t = Truth.of("gpt2");
         long seq = t.at("input_spec").get(0).get("shape").get(1).asLong();

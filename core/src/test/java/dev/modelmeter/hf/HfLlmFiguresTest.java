@@ -67,6 +67,15 @@ class HfLlmFiguresTest {
     }
 
     @Test
+    void mixtralActiveParams() {
+        // 32 layers × (8 − 2) experts × 3 × 4096 × 14336 not passed through: 46,702,792,704 − that = 12,879,925,248
+        // (Mistral AI's "12.9B active parameters")
+        long inactive = HfTestModels.config("mixtral-8x7b").decoder().inactiveExpertParams();
+        assertThat(inactive).isEqualTo(32L * 6 * 3 * 4096 * 14336);
+        assertThat(46_702_792_704L - inactive).isEqualTo(12_879_925_248L);
+    }
+
+    @Test
     void largestUnitIsEmbeddingsPlusHeadForLlama2() {
         // outside the layers: 2 × 32000 × 4096 + 4096 = 262,148,096 > one layer 202,383,360
         assertThat(HfSource.largestUnitParams(HfTestModels.network("llama-2-7b", 16, false))).isEqualTo(262_148_096L);
