@@ -72,8 +72,17 @@ final class LlmFigures {
             active = total - hf.checkpoint().config().decoder().inactiveExpertParams();
         }
         long free = device == null ? -1 : device.budgetBytes();
-        LlmMemory.Setup s = new LlmMemory.Setup(format, llm.kvCache == null ? hf.seq() : llm.kvCache, setup.batch(),
-                elementBytes, layout, llm.adam8bit, trainable, unitBytes, total, largestModule, free, active);
+        long kvTokens = llm.kvCache == null ? hf.seq() : llm.kvCache;
+        long decode = -1;
+        if (kv != null) {
+            var c = hf.checkpoint().config();
+            long heads = type.equals("gpt2") ? c.integer("n_head", 12) / tp : c.decoder().tensorParallelRank(tp).heads();
+            long inactive = active < 0 ? 0 : (total - active) / tp;
+            decode = dev.modelmeter.analysis.llm.DecodeMacs.perToken(rank.build().graph(), roles, inactive, kv.layers(),
+                    heads, kv.headDim(), kv.cachedTokens(kvTokens));
+        }
+        LlmMemory.Setup s = new LlmMemory.Setup(format, kvTokens, setup.batch(),
+                elementBytes, layout, llm.adam8bit, trainable, unitBytes, total, largestModule, free, active, decode);
         return LlmMemory.of(plan, stored, kv, s);
     }
 }

@@ -32,6 +32,10 @@ public final class LlmReport {
             out.append(String.format(Locale.ROOT, "  KV cache                  %s (%s tokens x %d sequences, %s per token)%n",
                     Format.bytes(m.kvBytes()), Format.count(m.kvTokens()), m.kvBatch(), Format.bytes(m.kvBytesPerToken())));
         }
+        if (m.decodeMacsPerToken() >= 0) {
+            out.append(String.format(Locale.ROOT, "  decode MACs per token     %s (at %s cached tokens)%n",
+                    Format.shortCount(m.decodeMacsPerToken()), Format.count(m.kvTokens())));
+        }
         out.append(String.format(Locale.ROOT, "  prefill activations       %s%n", Format.bytes(m.prefillBytes())));
         out.append(String.format(Locale.ROOT, "  inference total           %s (weights + KV cache + prefill)%n",
                 Format.bytes(m.inferenceBytes())));
@@ -68,6 +72,11 @@ public final class LlmReport {
             o.put("active_params", m.activeParams());
         } else {
             o.putNull("active_params");
+        }
+        if (m.decodeMacsPerToken() >= 0) {
+            o.put("decode_macs_per_token", m.decodeMacsPerToken());
+        } else {
+            o.putNull("decode_macs_per_token");
         }
         o.put("weight_format", m.format() == null ? null : m.format().name().toLowerCase(Locale.ROOT).replace('_', '-'));
         o.put("weights_bytes", m.weightBytes());

@@ -67,6 +67,20 @@ class HfLlmFiguresTest {
     }
 
     @Test
+    void decodeMacsPerToken() {
+        // Llama-2-7B at 4096 cached positions: linear weights 32·(4·4096² + 3·4096·11008) + lm_head 32000·4096,
+        // attention 2 · 32 layers · 32 heads · 128 · 4096
+        Network net = HfTestModels.network("llama-2-7b", 16, false);
+        long want = 32L * (4L * 4096 * 4096 + 3L * 4096 * 11008) + 32000L * 4096 + 2L * 32 * 32 * 128 * 4096;
+        assertThat(dev.modelmeter.analysis.llm.DecodeMacs.perToken(net.build().graph(), net.initializerRoles(), 0, 32,
+                32, 128, 4096)).isEqualTo(want);
+        // GPT-2 (tied head: the embedding is the head's weight): 12·(768·2304 + 768² + 2·768·3072) + 50257·768
+        Network gpt2 = HfTestModels.network("gpt2", 16, false);
+        assertThat(dev.modelmeter.analysis.llm.DecodeMacs.perToken(gpt2.build().graph(), gpt2.initializerRoles(), 0,
+                12, 12, 64, 0)).isEqualTo(12L * (768 * 2304 + 768 * 768 + 2 * 768 * 3072) + 50257L * 768);
+    }
+
+    @Test
     void mixtralActiveParams() {
         // 32 layers × (8 − 2) experts × 3 × 4096 × 14336 not passed through: 46,702,792,704 − that = 12,879,925,248
         // (Mistral AI's "12.9B active parameters")

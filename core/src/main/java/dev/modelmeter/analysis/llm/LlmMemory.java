@@ -27,11 +27,12 @@ import dev.modelmeter.analysis.parallel.PerGpuMemory;
  * @param deepSpeedZero2      DeepSpeed's ZeRO-2 estimate (no offload) for the same model and GPUs
  * @param deepSpeedZero3      DeepSpeed's ZeRO-3 estimate (no offload)
  * @param activeParams        parameters one token passes through (mixture of experts), or -1 for a dense model
+ * @param decodeMacsPerToken  MACs of one decode step per sequence at the cache's context ({@link DecodeMacs}), or -1
  */
 public record LlmMemory(WeightFormat format, long weightBytes, long kvBytesPerToken, long kvTokens, long kvBatch,
                         long kvBytes, long prefillBytes, long inferenceBytes, long kvTokensThatFit,
                         ParallelLayout layout, PerGpuMemory perGpu, DeepSpeedEstimate.Estimate deepSpeedZero2,
-                        DeepSpeedEstimate.Estimate deepSpeedZero3, long activeParams) {
+                        DeepSpeedEstimate.Estimate deepSpeedZero3, long activeParams, long decodeMacsPerToken) {
 
     /** Block size of bitsandbytes' 8-bit optimizers (Dettmers et al. 2022, "8-bit Optimizers via Block-wise Quantization"). */
     public static final long ADAM_8BIT_BLOCK = 2048;
@@ -51,10 +52,11 @@ public record LlmMemory(WeightFormat format, long weightBytes, long kvBytesPerTo
      * @param largestModuleParams  DeepSpeed's "largest layer params": the largest module's own parameters
      * @param deviceFreeBytes      device budget less context and workspaces, or -1 without a device
      * @param activeParams         parameters one token passes through (mixture of experts), or -1
+     * @param decodeMacsPerToken   MACs of one decode step per sequence, or -1 for an encoder
      */
     public record Setup(WeightFormat format, long kvTokens, long kvBatch, long kvBytesPerElement, ParallelLayout layout,
                         boolean adam8bit, long trainableElements, long largestUnitBytes, long totalParams,
-                        long largestModuleParams, long deviceFreeBytes, long activeParams) {
+                        long largestModuleParams, long deviceFreeBytes, long activeParams, long decodeMacsPerToken) {
     }
 
     /**
@@ -76,17 +78,36 @@ public record LlmMemory(WeightFormat format, long weightBytes, long kvBytesPerTo
         long inference = weights + kvBytes + prefill;
         long fit = setup.deviceFreeBytes() < 0 || kv == null ? -1
                 : kv.tokensThatFit(setup.deviceFreeBytes() - weights - prefill, setup.kvBytesPerElement());
-        // the layout is applied to each step's peak breakdown; the larger per-GPU total is the answer
+        // the layout is applied to each step's peak breakdown and to the steady step's forward peak (where
+        // gradients are None and the state is whole); the largest per-GPU total is the answer. At an
+        // optimizer-step peak the transients are the optimizer's temporaries: sharded with its state.
         PerGpuMemory perGpu = null;
-        for (MemoryPlan.Breakdown at : java.util.List.of(plan.firstStep().breakdown(), plan.steadyStep().breakdown())) {
+        MemoryPlan.Breakdown steady = plan.steadyStep().breakdown();
+        Long forwardPeak = plan.steadyStep().peakByPhase().get(MemoryPlan.Phase.FORWARD);
+        java.util.List<Object[]> candidates = new java.util.ArrayList<>();
+        candidates.add(new Object[] {plan.firstStep().breakdown(), plan.firstStep().phase()});
+        candidates.add(new Object[] {steady, plan.steadyStep().phase()});
+        if (forwardPeak != null) {
+            long statics = steady.weights() + steady.buffers() + steady.optimizerState();
+            candidates.add(new Object[] {new MemoryPlan.Breakdown(steady.weights(), steady.buffers(), 0, 0,
+                    steady.optimizerState(), 0, Math.max(0, forwardPeak - statics)), MemoryPlan.Phase.FORWARD});
+        }
+        for (Object[] c : candidates) {
+            MemoryPlan.Breakdown at = (MemoryPlan.Breakdown) c[0];
+            boolean optimizerPhase = c[1] == MemoryPlan.Phase.OPTIMIZER_STEP;
             long optimizer = at.optimizerState();
             if (setup.adam8bit() && optimizer > 0) {
                 long n = setup.trainableElements();
                 optimizer = 2 * n + 2 * 4 * ((n + ADAM_8BIT_BLOCK - 1) / ADAM_8BIT_BLOCK);
             }
+            long transients = at.transients();
+            if (optimizerPhase) {
+                optimizer += transients;
+                transients = 0;
+            }
             long stepWeights = setup.format() == null || stored == null ? at.weights() + at.buffers() : weights;
             ModelStates states = new ModelStates(stepWeights, at.gradients(), optimizer);
-            long activations = at.inputs() + at.savedActivations() + at.transients();
+            long activations = at.inputs() + at.savedActivations() + transients;
             PerGpuMemory g = ParallelPlan.perGpu(states, activations, setup.largestUnitBytes(), setup.layout());
             if (perGpu == null || g.total() > perGpu.total()) {
                 perGpu = g;
@@ -98,6 +119,6 @@ public record LlmMemory(WeightFormat format, long weightBytes, long kvBytesPerTo
         return new LlmMemory(setup.format(), weights, perToken, setup.kvTokens(), setup.kvBatch(), kvBytes, prefill,
                 inference, fit, l, perGpu, DeepSpeedEstimate.zero2(setup.totalParams(), perNode, nodes, false),
                 DeepSpeedEstimate.zero3(setup.totalParams(), setup.largestModuleParams(), perNode, nodes, false, false),
-                setup.activeParams());
+                setup.activeParams(), setup.decodeMacsPerToken());
     }
 }
