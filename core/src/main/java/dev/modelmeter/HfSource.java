@@ -50,6 +50,24 @@ public final class HfSource {
         return HfCheckpoint.open(Path.of(source));
     }
 
+    /** Sequence length of {@link #defaultGraph}: the smaller of this and the config's maximum positions. */
+    public static final long DEFAULT_SEQ = 2048;
+
+    /**
+     * The graph of a Hugging Face source with a symbolic batch and the default sequence length, as
+     * {@link ModelMeter#load} gives it.
+     *
+     * @param source   the source
+     * @param training a training network
+     * @return the model
+     */
+    public static dev.modelmeter.graph.Model defaultGraph(String source, boolean training) {
+        HfCheckpoint ckpt = open(source);
+        HfConfig c = ckpt.config();
+        long seq = Math.min(DEFAULT_SEQ, c.integer("max_position_embeddings", c.integer("n_positions", DEFAULT_SEQ)));
+        return network(ckpt, new HfModels.Build("batch", seq, training, null, 1)).build();
+    }
+
     /**
      * Builds the graph.
      *

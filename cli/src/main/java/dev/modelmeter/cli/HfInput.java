@@ -25,7 +25,7 @@ import java.util.List;
 record HfInput(HfCheckpoint checkpoint, Network network, long seq, List<String> warnings) {
 
     /** Default sequence length when no --input gives one. */
-    static final long DEFAULT_SEQ = 2048;
+    static final long DEFAULT_SEQ = HfSource.DEFAULT_SEQ;
 
     Model model() {
         return network.build();
