@@ -125,17 +125,6 @@ public final class CausalLm extends Module {
         return new Linear(in, out, bias);
     }
 
-    private String prefix() {
-        return switch (config.family()) {
-            case "mistral" -> "Mistral";
-            case "qwen2" -> "Qwen2";
-            case "gemma" -> "Gemma";
-            case "phi3" -> "Phi3";
-            case "mixtral" -> "Mixtral";
-            default -> "Llama";
-        };
-    }
-
     private final class Decoder extends NamedModule {
         private final Embedding embedTokens;
         private final ModuleList layers;

@@ -13,7 +13,6 @@ import org.assertj.core.data.Percentage;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.ObjectNode;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
