@@ -59,6 +59,47 @@ class HfCommandsTest {
                 .isEqualTo(4L * 151936 * 896 + 18L * 494_032_768 / 8);
     }
 
+    /** NF4 with double quantization: n/2 code bytes, one byte of absmax per 64, 4 bytes per 256 blocks. */
+    private static long nf4(long n) {
+        long blocks = (n + 63) / 64;
+        return n / 2 + blocks + 4 * ((blocks + 255) / 256);
+    }
+
+    @Test
+    void qloraWeightsAreNf4LinearsAndBf16Rest() throws Exception {
+        JsonNode m = json(CliRun.of("memory", dir("qwen2.5-0.5b"), "--input", "input_ids=1x32", "--precision", "bf16",
+                "--lora", "r=8,target=q_proj|v_proj", "--quant", "nf4", "--format", "json"));
+        // per layer: q, o [896, 896]; k, v [128, 896]; gate, up [4864, 896]; down [896, 4864]
+        long linearBytes = 24 * (2 * nf4(896L * 896) + 2 * nf4(128L * 896) + 3 * nf4(4864L * 896));
+        long linearElements = 24 * (2 * 896L * 896 + 2 * 128L * 896 + 3 * 4864L * 896);
+        // everything else (embedding, norms, q/k/v biases) in bf16, plus the adapters 24 × 8 × ((896+896) + (896+128))
+        long rest = (494_032_768L - linearElements + 24L * 8 * ((896 + 896) + (896 + 128))) * 2;
+        assertThat(m.at("/llm/weight_format").asString()).isEqualTo("nf4");
+        assertThat(m.at("/llm/weights_bytes").asLong()).isEqualTo(linearBytes + rest);
+    }
+
+    @Test
+    void fewestGpusAgreesWithMemoryPerGpu() throws Exception {
+        String[] common = {"--input", "input_ids=1x32", "--precision", "bf16-mixed", "--zero", "3"};
+        JsonNode fit = json(CliRun.of(concat(new String[] {"fit", dir("qwen2.5-0.5b"), "--gpu", "3GiB", "--fewest-gpus",
+                "--format", "json"}, common)));
+        int n = fit.at("/fewest_gpus").asInt();
+        long budget = fit.at("/budget_bytes").asLong();
+        assertThat(n).isGreaterThan(1);
+        JsonNode at = json(CliRun.of(concat(new String[] {"memory", dir("qwen2.5-0.5b"), "--gpus", "" + n, "--format",
+                "json"}, common)));
+        JsonNode below = json(CliRun.of(concat(new String[] {"memory", dir("qwen2.5-0.5b"), "--gpus", "" + (n - 1),
+                "--format", "json"}, common)));
+        assertThat(at.at("/llm/per_gpu/total_bytes").asLong()).isLessThanOrEqualTo(budget);
+        assertThat(below.at("/llm/per_gpu/total_bytes").asLong()).isGreaterThan(budget);
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     @Test
     void unknownArchitectureIsOneLine() throws Exception {
         Path d = Files.createDirectory(tmp.resolve("m"));

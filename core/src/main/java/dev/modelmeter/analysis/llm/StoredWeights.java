@@ -14,7 +14,8 @@ import java.util.Set;
  * The bytes a model's weights take when loaded in a {@link WeightFormat}: the weights of linear layers
  * (a 2-D parameter consumed through Transpose → MatMul, by Gemm, or as MatMul's right operand: HF's
  * Conv1D) in the format; every other parameter and buffer (embeddings, norms, biases) and the
- * {@code lm_head} and LoRA adapters, which quantization libraries leave alone, in the format's dense
+ * {@code lm_head} (also when tied to the embedding) and LoRA adapters, which quantization libraries
+ * leave alone, in the format's dense
  * dtype (bf16 for the quantized formats).
  */
 public final class StoredWeights {
@@ -54,6 +55,12 @@ public final class StoredWeights {
         for (TensorData t : graph.initializers()) {
             inits.put(t.name(), t);
         }
+        Set<String> tables = new HashSet<>(); // embedding tables stay dense, even when tied to the LM head
+        for (Node n : graph.nodes()) {
+            if (n.opType().equals("Gather") && !n.inputs().isEmpty()) {
+                tables.add(n.inputs().get(0));
+            }
+        }
         Set<String> linear = new HashSet<>();
         for (Node n : graph.nodes()) {
             String w = switch (n.opType()) {
@@ -63,7 +70,7 @@ public final class StoredWeights {
             };
             TensorData t = w == null ? null : inits.get(w);
             if (t != null && t.dims().size() == 2 && roles.get(w) == InitializerRole.PARAMETER
-                    && !w.contains("lm_head") && !w.contains("lora_")) {
+                    && !w.contains("lm_head") && !w.contains("lora_") && !tables.contains(w)) {
                 linear.add(w);
             }
         }
