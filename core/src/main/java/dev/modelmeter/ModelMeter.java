@@ -17,7 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 
 /**
- * The library's front door: load a model from a source ({@code path/to/model.onnx} or
+ * The library's front door: load a model from a source ({@code path/to/model.onnx}, a Hugging Face folder or
  * {@code zoo:NAME}) and analyse it. Everything here is also reachable through the packages
  * themselves; this class only wires the usual path.
  *
@@ -39,12 +39,15 @@ public final class ModelMeter {
     /**
      * Reads a model; throws {@link ModelMeterException} with a one-line message when it cannot.
      *
-     * @param source a path to an ONNX file, or {@code zoo:NAME}
+     * @param source a path to an ONNX file, {@code zoo:NAME}, or a Hugging Face model (folder with config.json, config.json, safetensors)
      * @return the model
      */
     public static Model load(String source) {
         if (source.startsWith(ZOO_PREFIX)) {
             return ZooSource.build(source.substring(ZOO_PREFIX.length()));
+        }
+        if (HfSource.is(source)) {
+            return HfSource.defaultGraph(source, false);
         }
         return OnnxReader.read(Path.of(source));
     }
@@ -63,12 +66,15 @@ public final class ModelMeter {
      * Reads a model for planning a training step: a zoo model's train-mode graph (BatchNorm with batch
      * statistics, Dropout active), a file as it is — export {@code model.train()} for training figures.
      *
-     * @param source a path to an ONNX file, or {@code zoo:NAME}
+     * @param source a path to an ONNX file, {@code zoo:NAME}, or a Hugging Face model (folder with config.json, config.json, safetensors)
      * @return the model
      */
     public static Model loadForTraining(String source) {
         if (source.startsWith(ZOO_PREFIX)) {
             return ZooSource.buildForTraining(source.substring(ZOO_PREFIX.length()));
+        }
+        if (HfSource.is(source)) {
+            return HfSource.defaultGraph(source, true);
         }
         return OnnxReader.read(Path.of(source));
     }

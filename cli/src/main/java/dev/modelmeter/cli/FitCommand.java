@@ -1,6 +1,5 @@
 package dev.modelmeter.cli;
 
-import dev.modelmeter.ModelMeter;
 import dev.modelmeter.ModelMeterException;
 import dev.modelmeter.analysis.AnalysisOptions;
 import dev.modelmeter.analysis.Analyzer;
@@ -47,6 +46,12 @@ final class FitCommand implements Callable<Integer> {
     @Mixin
     GpuOptions gpu;
 
+    @Mixin
+    LlmOptions llm;
+
+    @Option(names = "--fewest-gpus", description = "for a Hugging Face model: the fewest GPUs of --gpu that fit the step at --batch (default 1) under --zero/--tp")
+    boolean fewestGpus;
+
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table, json or html (default: ${DEFAULT-VALUE})")
     OutputFormat format;
 
@@ -73,8 +78,23 @@ final class FitCommand implements Callable<Integer> {
         if (maxBatch < 1) {
             throw new UsageException("--max-batch must be at least 1, got " + maxBatch);
         }
+        if (llm.lora != null && training.freeze == null) {
+            training.freeze = dev.modelmeter.HfSource.FREEZE_ALL_BUT_LORA; // LoRA trains the adapters only
+        }
         training.setup(1); // a bad --freeze/--checkpoint is a usage error, reported before reading the file
-        Model m = ModelMeter.loadForTraining(model.path());
+        llm.layout();
+        Model m = model.load(true, options, llm, new ArrayList<>());
+        if (model.hf != null && (llm.any() || fewestGpus)) {
+            if (format == OutputFormat.html || html != null) {
+                throw new UsageException("fit under a language-model layout prints table or json");
+            }
+            LlmFit.Answer answer = LlmFit.run(model.hf, m, options, training, llm, device, fewestGpus, format);
+            spec.commandLine().getOut().print(answer.text());
+            return answer.nothingFits() ? NOTHING_FITS : Main.OK;
+        }
+        if (fewestGpus) {
+            throw new UsageException("--fewest-gpus applies to a Hugging Face model (a folder with config.json)");
+        }
         Analyzer analyzer = Analyzer.standard();
         StoredPrecision stored = analyzer.storedPrecision(analyzer.shape(m, options.withProbedBatch(1), new ArrayList<>()));
         if (!stored.trainable()) {

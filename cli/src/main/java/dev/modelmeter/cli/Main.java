@@ -116,7 +116,7 @@ public final class Main {
         return "internal error: " + oneLine(String.valueOf(failure)) + " (please report it; --debug shows the trace)";
     }
 
-    /** {@code FILE: problem}, unless the problem already starts with the file's name. */
+    /** {@code FILE: problem}, unless the problem already starts with the file's name (or a file in its folder). */
     static String naming(String source, String problem) {
         if (source == null || problem.startsWith(source + ":")) {
             return problem;
@@ -127,7 +127,9 @@ public final class Main {
         } catch (RuntimeException e) {
             asPath = source;
         }
-        return problem.startsWith(asPath + ":") ? problem : source + ": " + problem;
+        // a problem that names a file inside the model's folder (a Hugging Face config.json) names it already
+        return problem.startsWith(asPath + ":") || problem.startsWith(asPath + java.io.File.separator)
+                ? problem : source + ": " + problem;
     }
 
     /** The MODEL argument of the command that ran, or null before one was parsed. */

@@ -1,6 +1,5 @@
 package dev.modelmeter.cli;
 
-import dev.modelmeter.ModelMeter;
 import dev.modelmeter.analysis.AnalysisOptions;
 import dev.modelmeter.analysis.Analyzer;
 import dev.modelmeter.analysis.memory.Device;
@@ -40,6 +39,9 @@ final class MemoryCommand implements Callable<Integer> {
     @Mixin
     GpuOptions gpu;
 
+    @Mixin
+    LlmOptions llm;
+
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table, json, csv, md or html (default: ${DEFAULT-VALUE})")
     OutputFormat format;
 
@@ -49,11 +51,15 @@ final class MemoryCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         // usage errors first, before touching the file
+        if (llm.lora != null && training.freeze == null) {
+            training.freeze = dev.modelmeter.HfSource.FREEZE_ALL_BUT_LORA; // LoRA trains the adapters only
+        }
         AnalysisOptions options = model.toOptions(training.freeze);
         Device gpuDevice = gpu.device();
         training.setup(1);
-        Model m = ModelMeter.loadForTraining(model.path());
+        llm.layout();
         List<String> warnings = new ArrayList<>();
+        Model m = model.load(true, options, llm, warnings);
         ShapedGraph shaped = Analyzer.standard().shape(m, options, warnings);
         warnings.addAll(shaped.warnings()); // the shape engine's notes (a branch taken, a declaration overridden)
         int batch = Batches.of(shaped, options);
@@ -67,9 +73,18 @@ final class MemoryCommand implements Callable<Integer> {
             device = new MemoryReport.DeviceFigures(gpuDevice.name(), dm.totalBytes(),
                     gpuDevice.memoryBytes() - gpuDevice.reserveBytes());
         }
+        dev.modelmeter.analysis.llm.LlmMemory lm = model.hf == null ? null
+                : LlmFigures.of(model.hf, shaped, plan, setup, llm, gpuDevice);
         String text = switch (format) {
-            case json -> Json.pretty(MemoryReport.tree(model.model, plan, device, warnings));
-            case table -> MemoryReport.table(model.model, plan, device);
+            case json -> {
+                var tree = MemoryReport.tree(model.model, plan, device, warnings);
+                if (lm != null) {
+                    tree.set("llm", dev.modelmeter.report.LlmReport.tree(lm));
+                }
+                yield Json.pretty(tree);
+            }
+            case table -> MemoryReport.table(model.model, plan, device)
+                    + (lm == null ? "" : dev.modelmeter.report.LlmReport.table(lm));
             case csv -> MemoryReport.csv(plan);
             case md -> MemoryReport.markdown(model.model, plan, device);
             case html -> htmlPage(m, options, plan, device);

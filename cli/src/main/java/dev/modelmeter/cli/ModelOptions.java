@@ -14,7 +14,9 @@ import java.util.Map;
 /** The options every analysing command shares: the model and how to bind its inputs. */
 final class ModelOptions {
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "an .onnx file, zoo:NAME (see list-zoo), or - for an ONNX model on standard input")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "an .onnx file, zoo:NAME (see list-zoo), - for an ONNX model on"
+            + " standard input, or a Hugging Face model: a folder with config.json, the config.json, or a .safetensors"
+            + " file or index beside one")
     String model;
 
     private String stdinCopy;
@@ -71,5 +73,25 @@ final class ModelOptions {
             }
         }
         return new AnalysisOptions(batch, shapes, ignoreDeclaredShapes, freezePattern);
+    }
+
+    /** The Hugging Face input once {@link #load} read one, else null. */
+    HfInput hf;
+
+    /**
+     * Reads the model: a Hugging Face source becomes the graph of its config (header mismatches added to
+     * {@code warnings}); the language-model options apply to such a source only.
+     */
+    dev.modelmeter.graph.Model load(boolean training, AnalysisOptions options, LlmOptions llm, List<String> warnings) {
+        if (dev.modelmeter.HfSource.is(model)) {
+            hf = HfInput.load(model, options, llm, training);
+            warnings.addAll(hf.warnings());
+            return hf.model();
+        }
+        if (llm.any()) {
+            throw new UsageException("--lora, --quant, --gpus, --gpus-per-node, --zero, --tp, --kv-cache and --adam-8bit"
+                    + " apply to a Hugging Face model (a folder with config.json)");
+        }
+        return training ? dev.modelmeter.ModelMeter.loadForTraining(path()) : dev.modelmeter.ModelMeter.load(path());
     }
 }

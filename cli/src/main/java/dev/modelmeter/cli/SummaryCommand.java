@@ -1,6 +1,5 @@
 package dev.modelmeter.cli;
 
-import dev.modelmeter.ModelMeter;
 import dev.modelmeter.analysis.Analyzer;
 import dev.modelmeter.analysis.LayerFolding;
 import dev.modelmeter.analysis.ModelSummary;
@@ -33,6 +32,9 @@ final class SummaryCommand implements Callable<Integer> {
 
     @Mixin
     ModelOptions model;
+
+    @Mixin
+    LlmOptions llm;
 
     @Option(names = "--depth", paramLabel = "K", description = "fold rows into modules K levels deep (default: leaf modules)")
     Integer depth;
@@ -72,6 +74,18 @@ final class SummaryCommand implements Callable<Integer> {
 
     enum Style { modelmeter, torchsummary, torchstat }
 
+    /** The summary with the source's warnings (Hugging Face header mismatches) first. */
+    private static ModelSummary withWarnings(ModelSummary s, java.util.List<String> first) {
+        if (first.isEmpty()) {
+            return s;
+        }
+        java.util.List<String> all = new java.util.ArrayList<>(first);
+        all.addAll(s.warnings());
+        return new ModelSummary(s.model(), s.shaped(), s.nodes(), s.layers(), s.inputs(), s.outputs(), s.params(),
+                s.buffers(), s.bufferBytes(), s.macs(), s.otherFlops(), s.weightBytesByDtype(), s.inputBytes(),
+                s.layerOutputBytes(), s.inferencePeakBytes(), s.unknownOps(), all);
+    }
+
     @Override
     public Integer call() {
         if (depth != null && depth < 1) {
@@ -102,7 +116,12 @@ final class SummaryCommand implements Callable<Integer> {
         // the tree is built from the leaf rows; --depth then says how many of its levels to show
         int rows = flat ? 0 : depth == null || tree ? LayerFolding.LEAVES : depth;
         var options = model.toOptions(null); // usage errors first, before touching the file
-        ModelSummary s = Analyzer.standard().summarize(ModelMeter.load(model.path()), options, rows);
+        java.util.List<String> sourceWarnings = new java.util.ArrayList<>();
+        if (llm.lora != null) {
+            options = model.toOptions(dev.modelmeter.HfSource.FREEZE_ALL_BUT_LORA);
+        }
+        ModelSummary s = withWarnings(Analyzer.standard().summarize(model.load(false, options, llm, sourceWarnings),
+                options, rows), sourceWarnings);
         String text = byOp ? switch (format) {
             case table -> OpReport.table(s);
             case json -> Json.pretty(OpReport.tree(s));

@@ -234,8 +234,11 @@ public final class WeightRoles {
         private static DType passedType(Node node, DType in) {
             return switch (node.opType()) {
                 case "Cast" -> {
+                    // an int64/int32/bool tensor cast to float is index or position arithmetic (arange, position
+                    // ids), not a weight: it keeps its integer type and stays a constant; only 8-bit and 4-bit
+                    // integers cast to float are quantized weights (weight-only quantization: Cast then Mul)
                     long to = node.intAttr("to", 0);
-                    yield to == 0 ? in : DType.fromCode((int) to);
+                    yield to == 0 || !(in.isFloatingPoint() || quantizedStorage(in)) ? in : DType.fromCode((int) to);
                 }
                 case "DequantizeLinear" -> {
                     long to = node.intAttr("output_dtype", 0);
@@ -243,6 +246,11 @@ public final class WeightRoles {
                 }
                 default -> in;
             };
+        }
+
+        /** Element types a quantized weight is stored in. */
+        private static boolean quantizedStorage(DType t) {
+            return t == DType.INT8 || t == DType.UINT8 || t == DType.INT4 || t == DType.UINT4;
         }
 
         /** A Constant's stored tensor ({@code value}; a sparse value as its dense dims), or null for the shorthands. */

@@ -45,6 +45,25 @@ public final class Attention {
     }
 
     /**
+     * Hugging Face's {@code repeat_kv}: [B, kv, S, D] → [B, kv·nRep, S, D] for grouped-query attention,
+     * as {@code x[:, :, None].expand(B, kv, nRep, S, D).reshape(B, kv·nRep, S, D)} (the reshape of the
+     * expanded view copies). With {@code nRep == 1} the input itself.
+     *
+     * @param x    keys or values [B, kv, S, D]
+     * @param nRep query heads per key-value head
+     * @return the repeated heads
+     */
+    public static Tensor repeatKv(Tensor x, long nRep) {
+        if (nRep == 1) {
+            return x;
+        }
+        long kv = x.size(1);
+        long seq = x.size(2);
+        long d = x.size(3);
+        return x.unsqueeze(2).expand(1, kv, nRep, seq, d).reshapeKeeping(0, kv * nRep, seq, d);
+    }
+
+    /**
      * A causal mask for {@code seq} positions, additive as PyTorch's SDPA turns a bool mask into: a bool
      * constant [1, 1, seq, seq] (true where key position ≤ query position) made into 0 where attended and
      * {@link #MASKED} elsewhere by one Where. Make it once per network and pass it to every layer as the

@@ -221,6 +221,86 @@ public final class Tensor {
     }
 
     /**
+     * {@code sqrt(this)}.
+     *
+     * @return the result
+     */
+    public Tensor sqrt() {
+        return unary("Sqrt");
+    }
+
+    /**
+     * {@code 1 / this} (ONNX Reciprocal).
+     *
+     * @return the result
+     */
+    public Tensor reciprocal() {
+        return unary("Reciprocal");
+    }
+
+    /**
+     * {@code exp(this)}.
+     *
+     * @return the result
+     */
+    public Tensor exp() {
+        return unary("Exp");
+    }
+
+    /**
+     * {@code cos(this)}.
+     *
+     * @return the result
+     */
+    public Tensor cos() {
+        return unary("Cos");
+    }
+
+    /**
+     * {@code sin(this)}.
+     *
+     * @return the result
+     */
+    public Tensor sin() {
+        return unary("Sin");
+    }
+
+    /**
+     * {@code -this} (ONNX Neg).
+     *
+     * @return the result
+     */
+    public Tensor neg() {
+        return unary("Neg");
+    }
+
+    /**
+     * {@code this.mean(axis, keepdim=True)} (ONNX ReduceMean with the axes as an input).
+     *
+     * @param axis the axis (negative counts from the end)
+     * @return the result, the axis kept with size 1
+     */
+    public Tensor mean(int axis) {
+        int a = DimMath.axis(axis, rank());
+        Tensor axes = network.constant("axes", TensorValue.vector(new long[] {a}));
+        return network.emit1("ReduceMean", List.of(this, axes), List.of(Attribute.ofInt("keepdims", 1)),
+                new TensorType(dtype(), shape().withDim(a, Dim.of(1))));
+    }
+
+    /**
+     * {@code expand(sizes)} (ONNX Expand with a constant shape): broadcasts size-1 dimensions, a view in
+     * PyTorch.
+     *
+     * @param sizes the target sizes (numpy broadcasting against this tensor's shape)
+     * @return the result
+     */
+    public Tensor expand(long... sizes) {
+        Tensor target = network.constant("shape", TensorValue.vector(sizes));
+        return network.emit1("Expand", List.of(this, target), List.of(),
+                new TensorType(dtype(), DimMath.broadcast(shape(), Shape.of(sizes))));
+    }
+
+    /**
      * {@code relu(this)} (functional, not in place).
      *
      * @return the result

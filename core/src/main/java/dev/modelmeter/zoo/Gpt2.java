@@ -43,8 +43,34 @@ public final class Gpt2 extends Module {
      * @param heads     attention heads
      */
     public Gpt2(long vocab, long positions, long hidden, int layers, long heads) {
-        transformer = register("transformer", new Transformer(vocab, positions, hidden, layers, heads));
-        lmHead = register("lm_head", new Linear(hidden, vocab, false).tieWeight(transformer.wte.weight()));
+        this(vocab, positions, hidden, layers, heads, 4 * hidden, false, 1);
+    }
+
+    /**
+     * A GPT-2 language model with the MLP width and activation of its config ({@code n_inner},
+     * {@code activation_function}).
+     *
+     * @param vocab     vocabulary size
+     * @param positions position-embedding table size
+     * @param hidden    embedding size
+     * @param layers    number of blocks
+     * @param heads     attention heads
+     * @param inner     MLP width ({@code n_inner}; HF's default is 4 × hidden)
+     * @param exactGelu {@code activation_function = "gelu"} (nn.GELU, one op) instead of {@code gelu_new}
+     *                  (the tanh form written out element-wise, as HF's NewGELUActivation runs it)
+     * @param tp        tensor-parallel degree: the model of one Megatron rank (heads, attention width, MLP
+     *                  width and vocabulary divided by tp; layer norms, position embeddings and the
+     *                  row-parallel biases replicated); 1 for the whole model
+     */
+    public Gpt2(long vocab, long positions, long hidden, int layers, long heads, long inner, boolean exactGelu,
+                int tp) {
+        if (tp < 1 || heads % tp != 0 || inner % tp != 0 || vocab % tp != 0) {
+            throw new dev.modelmeter.ModelMeterException("tensor parallel degree " + tp + " does not divide the heads ("
+                    + heads + "), MLP width (" + inner + ") and vocabulary (" + vocab + ")");
+        }
+        transformer = register("transformer", new Transformer(vocab / tp, positions, hidden, layers, heads / tp,
+                inner / tp, exactGelu, hidden / heads * (heads / tp)));
+        lmHead = register("lm_head", new Linear(hidden, vocab / tp, false).tieWeight(transformer.wte.weight()));
     }
 
     /**
@@ -75,14 +101,15 @@ public final class Gpt2 extends Module {
         private final ModuleList h;
         private final LayerNorm lnF;
 
-        Transformer(long vocab, long positions, long hidden, int layers, long heads) {
+        Transformer(long vocab, long positions, long hidden, int layers, long heads, long inner, boolean exactGelu,
+                    long width) {
             super("GPT2Model");
             wte = register("wte", new Embedding(vocab, hidden));
             wpe = register("wpe", new Embedding(positions, hidden));
             drop = register("drop", new Dropout(0.1));
             h = register("h", new ModuleList());
             for (int i = 0; i < layers; i++) {
-                h.add(new Block(hidden, heads));
+                h.add(new Block(hidden, heads, inner, exactGelu, width));
             }
             lnF = register("ln_f", new LayerNorm(hidden));
         }
@@ -111,12 +138,12 @@ public final class Gpt2 extends Module {
         private final LayerNorm ln2;
         private final Mlp mlp;
 
-        Block(long hidden, long heads) {
+        Block(long hidden, long heads, long inner, boolean exactGelu, long width) {
             super("GPT2Block");
             ln1 = register("ln_1", new LayerNorm(hidden));
-            attn = register("attn", new SelfAttention(hidden, heads));
+            attn = register("attn", new SelfAttention(hidden, heads, width));
             ln2 = register("ln_2", new LayerNorm(hidden));
-            mlp = register("mlp", new Mlp(hidden, 4 * hidden));
+            mlp = register("mlp", new Mlp(hidden, inner, exactGelu));
         }
 
         /** [hidden, causal mask] → hidden. */
@@ -129,18 +156,18 @@ public final class Gpt2 extends Module {
     }
 
     private static final class SelfAttention extends NamedModule {
-        private final long hidden;
+        private final long width;
         private final long heads;
         private final Conv1D cAttn;
         private final Conv1D cProj;
         private final Dropout residDropout;
 
-        SelfAttention(long hidden, long heads) {
+        SelfAttention(long hidden, long heads, long width) {
             super("GPT2Attention");
-            this.hidden = hidden;
+            this.width = width;
             this.heads = heads;
-            cAttn = register("c_attn", new Conv1D(3 * hidden, hidden));
-            cProj = register("c_proj", new Conv1D(hidden, hidden));
+            cAttn = register("c_attn", new Conv1D(3 * width, hidden));
+            cProj = register("c_proj", new Conv1D(hidden, width));
             register("attn_dropout", new Dropout(0.1)); // registered like HF; SDPA applies its rate functionally
             residDropout = register("resid_dropout", new Dropout(0.1));
         }
@@ -149,7 +176,7 @@ public final class Gpt2 extends Module {
         @Override
         protected List<Tensor> forwardAll(List<Tensor> inputs) {
             Tensor x = inputs.get(0);
-            List<Tensor> qkv = cAttn.apply(x).split(2, hidden, hidden, hidden);
+            List<Tensor> qkv = cAttn.apply(x).split(2, width, width, width);
             Tensor q = Attention.splitHeads(qkv.get(0), heads);
             Tensor k = Attention.splitHeads(qkv.get(1), heads);
             Tensor v = Attention.splitHeads(qkv.get(2), heads);
@@ -161,14 +188,14 @@ public final class Gpt2 extends Module {
     private static final class Mlp extends NamedModule {
         private final Conv1D cFc;
         private final Conv1D cProj;
-        private final NewGelu act;
+        private final Module act;
         private final Dropout dropout;
 
-        Mlp(long hidden, long inner) {
+        Mlp(long hidden, long inner, boolean exactGelu) {
             super("GPT2MLP");
             cFc = register("c_fc", new Conv1D(inner, hidden));
             cProj = register("c_proj", new Conv1D(hidden, inner));
-            act = register("act", new NewGelu());
+            act = register("act", exactGelu ? new dev.modelmeter.dsl.GELU() : new NewGelu());
             dropout = register("dropout", new Dropout(0.1));
         }
 
