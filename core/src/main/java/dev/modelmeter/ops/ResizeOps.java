@@ -131,7 +131,7 @@ final class ResizeOps {
         List<Dim> out = new ArrayList<>(s.dims());
         if (policy.equals("stretch")) {
             for (int i = 0; i < axes.length; i++) {
-                out.set(axes[i], Dim.of(sizes[i]));
+                out.set(axes[i], Dim.of(rebatchedSize(ctx, s, axes[i], sizes[i])));
             }
             return new Shape(out);
         }
@@ -155,6 +155,21 @@ final class ResizeOps {
             out.set(a, Dim.of(Math.round(scale * s.dim(a).value())));
         }
         return new Shape(out);
+    }
+
+    /**
+     * A fixed-batch export analysed at another batch (as for Reshape targets, docs/DESIGN.md): a size for
+     * axis 0 that is the input's batch divided by exactly the rebatch factor had the exported batch baked in
+     * (sizes folded into a constant); scale it, and say so. Any other size is taken as written.
+     */
+    private static long rebatchedSize(InferenceContext ctx, Shape s, int axis, long size) {
+        long f = ctx.rebatchFactor();
+        if (axis != 0 || f <= 1 || size <= 0 || !s.dim(0).isKnown() || s.dim(0).value() != size * f) {
+            return size;
+        }
+        ctx.warn("the file fixes the batch its resize sizes were written for; they were scaled by " + f
+                + " to the batch asked for");
+        return Math.multiplyExact(size, f);
     }
 
     /** Interpolation arithmetic: 2 FLOPs per tap per output element (see the class comment). */
