@@ -1,6 +1,5 @@
 package dev.modelmeter.cli;
 
-import dev.modelmeter.ModelMeterException;
 import dev.modelmeter.analysis.AnalysisOptions;
 import dev.modelmeter.analysis.Analyzer;
 import dev.modelmeter.analysis.StoredPrecision;
@@ -97,13 +96,12 @@ final class FitCommand implements Callable<Integer> {
         }
         Analyzer analyzer = Analyzer.standard();
         StoredPrecision stored = analyzer.storedPrecision(analyzer.shape(m, options.withProbedBatch(1), new ArrayList<>()));
-        if (!stored.trainable()) {
-            // a quantized graph: no training batch is a right answer (the decision is the analysis', docs/MEMORY.md)
-            throw new ModelMeterException(model.model + ": no training batch to answer: training it as stored is not"
-                    + " meaningful, " + stored.notTrainable() + "; memory --gpu G gives its inference figures");
-        }
-        FitSolver.Fit fit = new FitSolver(MemoryPlanner.standard()).solve(
-                b -> analyzer.shape(m, options.withProbedBatch(b), new ArrayList<>()), training.setup(1), device, maxBatch);
+        // a quantized graph: a training batch would be a wrong number; its inference batch is the answer, and the
+        // plan's warnings say why (the decision is the analysis', docs/MEMORY.md)
+        FitSolver solver = new FitSolver(MemoryPlanner.standard());
+        java.util.function.IntFunction<ShapedGraph> shapedAt = b -> analyzer.shape(m, options.withProbedBatch(b), new ArrayList<>());
+        FitSolver.Fit fit = stored.trainable() ? solver.solve(shapedAt, training.setup(1), device, maxBatch)
+                : solver.solveInference(shapedAt, training.setup(1), device, maxBatch);
         FitReport.Notes notes = notesAt(m, analyzer, options, Math.max(1, fit.maxBatch()));
         String page = format == OutputFormat.html || html != null ? HtmlReport.render(new HtmlReport.Page(model.model,
                 Analyzer.standard().summarize(m, options, dev.modelmeter.analysis.LayerFolding.LEAVES), null, null, fit,

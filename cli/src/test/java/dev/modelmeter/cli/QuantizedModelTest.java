@@ -1,5 +1,7 @@
 package dev.modelmeter.cli;
 
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 import com.google.protobuf.CodedOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A quantized graph (an int8 conv weight behind DequantizeLinear): memory gives inference figures and
- * says training is not meaningful in every format; fit answers no batch.
+ * says training is not meaningful in every format; fit answers the largest inference batch and says why.
  */
 class QuantizedModelTest {
 
@@ -95,12 +97,24 @@ class QuantizedModelTest {
     }
 
     @Test
-    void fitAnswersNoTrainingBatch() throws IOException {
+    void fitAnswersAnInferenceBatchAndSaysWhy() throws IOException {
         Path m = model();
-        CliRun fit = CliRun.of("fit", m.toString(), "--gpu", "t4");
-        assertThat(fit.exit()).isEqualTo(Main.MODEL_ERROR);
-        assertThat(fit.out()).isEmpty();
-        assertThat(fit.err().strip().lines()).hasSize(1);
-        assertThat(fit.err()).contains("quantized.onnx").contains("not meaningful").contains("108");
+        CliRun fit = CliRun.of("fit", m.toString(), "--gpu", "600MiB", "--format", "json");
+        assertThat(fit.exit()).as(fit.err()).isZero();
+        JsonNode f = new ObjectMapper().readTree(fit.out());
+        assertThat(f.get("step").asText()).isEqualTo("inference");
+        assertThat(f.get("warnings").toString()).contains("not meaningful");
+        int b = f.get("max_batch").asInt();
+        assertThat(b).isPositive();
+        assertThat(CliRun.of("fit", m.toString(), "--gpu", "600MiB").out()).contains("INFERENCE");
+        // the same answer as memory --gpu: its inference device peak fits at b and not at b + 1
+        JsonNode at = new ObjectMapper().readTree(CliRun.of("memory", m.toString(), "--gpu", "600MiB", "--batch",
+                Integer.toString(b), "--format", "json").out());
+        assertThat(at.at("/device/fits").asBoolean()).isTrue();
+        if (!f.get("max_batch_is_lower_bound").asBoolean()) {
+            JsonNode above = new ObjectMapper().readTree(CliRun.of("memory", m.toString(), "--gpu", "600MiB", "--batch",
+                    Integer.toString(b + 1), "--format", "json").out());
+            assertThat(above.at("/device/fits").asBoolean()).isFalse();
+        }
     }
 }

@@ -78,10 +78,15 @@ public final class FitReport {
         Device d = fit.device();
         StringBuilder sb = new StringBuilder();
         sb.append(source).append('\n');
-        sb.append(String.format(Locale.ROOT, "%s: %s, budget %s (reserve %s); training with %s, %s%n%n", d.name(),
-                d.source(), Format.bytes(budget(d)), Format.bytes(d.reserveBytes()),
-                setup.optimizer().name().toLowerCase(Locale.ROOT).replace('_', '-'),
-                setup.precision().name().toLowerCase(Locale.ROOT).replace('_', '-')));
+        sb.append(fit.inference()
+                ? String.format(Locale.ROOT, "%s: %s, budget %s (reserve %s); INFERENCE (eval, no grad), %s: training"
+                        + " this graph as stored is not meaningful (see the warnings)%n%n", d.name(), d.source(),
+                        Format.bytes(budget(d)), Format.bytes(d.reserveBytes()),
+                        setup.precision().name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                : String.format(Locale.ROOT, "%s: %s, budget %s (reserve %s); training with %s, %s%n%n", d.name(),
+                        d.source(), Format.bytes(budget(d)), Format.bytes(d.reserveBytes()),
+                        setup.optimizer().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                        setup.precision().name().toLowerCase(Locale.ROOT).replace('_', '-')));
         TextTable t = new TextTable(List.of("Batch", "Graph peak", "With rounding", "Device peak", "Fits"),
                 true, true, true, true, false);
         for (FitSolver.Probe p : fit.table()) {
@@ -138,6 +143,7 @@ public final class FitReport {
         root.put("workspace_bytes", d.workspaceBytes());
         root.put("optimizer", setup.optimizer().name().toLowerCase(Locale.ROOT).replace('_', '-'));
         root.put("precision", setup.precision().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        root.put("step", fit.inference() ? "inference" : "training");
         root.put("max_batch", fit.maxBatch());
         root.put("fits", fit.maxBatch() > 0);
         root.put("max_batch_is_lower_bound", fit.atLeast());

@@ -53,9 +53,27 @@ public final class FitSolver {
      * @param searchLimit the bound the search stopped at
      * @param limit      why a larger batch could not be analysed (the batch and the analysis's message), or
      *                   null when every probe was analysed
+     * @param inference  true when the batch is fitted for inference (eval, no grad): a graph whose training as
+     *                   stored is not meaningful (quantized) is fitted so
      */
     public record Fit(Device device, int maxBatch, DeviceMemory atMax, List<Probe> table, boolean atLeast,
-                      int searchLimit, String limit) {
+                      int searchLimit, String limit, boolean inference) {
+
+        /**
+         * A training fit.
+         *
+         * @param device      the GPU
+         * @param maxBatch    the largest batch that fits
+         * @param atMax       the device figure there
+         * @param table       the probes
+         * @param atLeast     whether maxBatch is a lower bound
+         * @param searchLimit the search bound
+         * @param limit       why a larger batch could not be analysed, or null
+         */
+        public Fit(Device device, int maxBatch, DeviceMemory atMax, List<Probe> table, boolean atLeast,
+                   int searchLimit, String limit) {
+            this(device, maxBatch, atMax, table, atLeast, searchLimit, limit, false);
+        }
 
         /**
          * Copies the table.
@@ -94,14 +112,33 @@ public final class FitSolver {
      * @throws ModelMeterException when not even batch 1 can be analysed
      */
     public Fit solve(IntFunction<ShapedGraph> shapedForBatch, TrainingSetup setup, Device device, int maxBatch) {
+        return solve(shapedForBatch, setup, device, maxBatch, false);
+    }
+
+    /**
+     * The largest batch whose inference (eval, no grad) fits the device: the answer for a graph whose
+     * training as stored is not meaningful (a quantized graph), where a training batch would be a wrong number.
+     *
+     * @param shapedForBatch the graph shaped at a batch
+     * @param setup          the precision and backend (the optimizer plays no part)
+     * @param device         the GPU
+     * @param maxBatch       the search bound
+     * @return the answer, with {@link Fit#inference()} true
+     */
+    public Fit solveInference(IntFunction<ShapedGraph> shapedForBatch, TrainingSetup setup, Device device, int maxBatch) {
+        return solve(shapedForBatch, setup, device, maxBatch, true);
+    }
+
+    private Fit solve(IntFunction<ShapedGraph> shapedForBatch, TrainingSetup setup, Device device, int maxBatch,
+                      boolean inference) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("the search bound must be at least 1, got " + maxBatch);
         }
         List<Probe> table = new ArrayList<>();
-        Probe first = probe(shapedForBatch, setup, device, 1); // batch 1 not analysable: the model's error
+        Probe first = probe(shapedForBatch, setup, device, inference, 1); // batch 1 not analysable: the model's error
         table.add(first);
         if (!first.memory().fits()) {
-            return new Fit(device, 0, null, table, false, maxBatch, null);
+            return new Fit(device, 0, null, table, false, maxBatch, null, inference);
         }
         Probe lastFit = first;
         int miss = -1;
@@ -110,7 +147,7 @@ public final class FitSolver {
             int batch = (int) Math.min(b, maxBatch);
             Probe p;
             try {
-                p = probe(shapedForBatch, setup, device, batch);
+                p = probe(shapedForBatch, setup, device, inference, batch);
             } catch (ModelMeterException e) {
                 limit = unanalysable(batch, e);
                 miss = batch;
@@ -124,7 +161,7 @@ public final class FitSolver {
             lastFit = p;
         }
         if (miss < 0) {
-            return new Fit(device, lastFit.batch(), lastFit.memory(), table, true, maxBatch, null);
+            return new Fit(device, lastFit.batch(), lastFit.memory(), table, true, maxBatch, null, inference);
         }
         int lo = lastFit.batch();
         int hi = miss;
@@ -133,7 +170,7 @@ public final class FitSolver {
             int mid = lo + (hi - lo) / 2;
             Probe p;
             try {
-                p = probe(shapedForBatch, setup, device, mid);
+                p = probe(shapedForBatch, setup, device, inference, mid);
             } catch (ModelMeterException e) {
                 limit = unanalysable(mid, e);
                 hi = mid;
@@ -151,14 +188,17 @@ public final class FitSolver {
             table.add(best);
             table.sort(java.util.Comparator.comparingInt(Probe::batch));
         }
-        return new Fit(device, best.batch(), best.memory(), table, false, maxBatch, limit);
+        return new Fit(device, best.batch(), best.memory(), table, false, maxBatch, limit, inference);
     }
 
     private static String unanalysable(int batch, ModelMeterException e) {
         return "batch " + batch + " cannot be analysed (" + e.getMessage() + ")";
     }
 
-    private Probe probe(IntFunction<ShapedGraph> shapedForBatch, TrainingSetup setup, Device device, int batch) {
-        return new Probe(batch, device.training(planner, shapedForBatch.apply(batch), setup.withBatch(batch)));
+    private Probe probe(IntFunction<ShapedGraph> shapedForBatch, TrainingSetup setup, Device device, boolean inference,
+                        int batch) {
+        ShapedGraph shaped = shapedForBatch.apply(batch);
+        TrainingSetup at = setup.withBatch(batch);
+        return new Probe(batch, inference ? device.inference(planner, shaped, at) : device.training(planner, shaped, at));
     }
 }
