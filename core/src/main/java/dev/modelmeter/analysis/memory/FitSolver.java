@@ -85,6 +85,7 @@ public final class FitSolver {
          * @param atLeast     whether the answer is a lower bound (search bound reached)
          * @param searchLimit the search bound
          * @param limit       why a larger batch could not be analysed, or null
+         * @param inference   whether the batch is fitted for inference
          */
         public Fit {
             table = List.copyOf(table);
