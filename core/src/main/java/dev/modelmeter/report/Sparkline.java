@@ -26,7 +26,8 @@ final class Sparkline {
         }
         StringBuilder sb = new StringBuilder();
         for (long m : max) {
-            int level = top == 0 ? 0 : (int) Math.min(BARS.length - 1, m * BARS.length / (top + 1));
+            // in floating point: bytes × 8 overflows a long for live bytes past 2^60 (a fuzzing finding)
+            int level = top <= 0 ? 0 : (int) Math.max(0, Math.min(BARS.length - 1, (double) m * BARS.length / ((double) top + 1)));
             sb.append(BARS[level]);
         }
         return sb.toString();
