@@ -149,19 +149,7 @@ final class ExportPatterns {
             removed.addAll(chain);
             replaced.put(chain.get(0), gelu);
         }
-        if (removed.isEmpty()) {
-            return;
-        }
-        List<Node> out = new ArrayList<>();
-        for (Node n : nodes) {
-            if (replaced.containsKey(n)) {
-                out.add(replaced.get(n));
-            } else if (!removed.contains(n)) {
-                out.add(n);
-            }
-        }
-        nodes.clear();
-        nodes.addAll(out);
+        replace(nodes, removed, replaced);
     }
 
     /**
